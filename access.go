@@ -1,0 +1,163 @@
+package muster
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a staff user or API token may do, always within the unit
+// subtree it is bound to.
+type Role string
+
+// The roles.
+const (
+	RoleAdmin     Role = "admin"     // everything, including users, tokens and units
+	RoleCommander Role = "commander" // read and change the roster and units, read the audit log
+	RoleClerk     Role = "clerk"     // read and change the roster
+	RoleArmorer   Role = "armorer"   // read the roster; the armory
+	RoleViewer    Role = "viewer"    // read only
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleCommander, RoleClerk, RoleArmorer, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, v := range Roles {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission is one kind of action that roles grant.
+type Permission string
+
+// The permissions.
+const (
+	PermReadRoster     Permission = "roster.read"
+	PermWriteRoster    Permission = "roster.write"
+	PermWriteUnits     Permission = "units.write"
+	PermReadAudit      Permission = "audit.read"
+	PermManageUsers    Permission = "users.manage"
+	PermWriteCatalogue Permission = "catalogue.write"
+)
+
+var rolePermissions = map[Role][]Permission{
+	RoleAdmin:     {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit, PermManageUsers, PermWriteCatalogue},
+	RoleCommander: {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit},
+	RoleClerk:     {PermReadRoster, PermWriteRoster},
+	RoleArmorer:   {PermReadRoster},
+	RoleViewer:    {PermReadRoster},
+}
+
+// Can reports whether the role grants p.
+func (r Role) Can(p Permission) bool {
+	for _, v := range rolePermissions[r] {
+		if v == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is who performs an operation: a staff user, an API token, or the
+// system itself (the CLI on the server's machine, the demo builder). Unit is
+// the code of the subtree the actor is bound to.
+type Actor struct {
+	Kind   string // "user", "token" or "system"
+	ID     int64
+	Name   string
+	Role   Role
+	Unit   string
+	UnitID int64
+}
+
+// Label names the actor in the audit log, e.g. "user:ivanova" or
+// "token:7:import-script".
+func (a *Actor) Label() string {
+	switch a.Kind {
+	case "system":
+		return "system:" + a.Name
+	case "token":
+		return "token:" + a.Name
+	default:
+		return "user:" + a.Name
+	}
+}
+
+// SystemActor returns the unrestricted actor used by the CLI and the demo
+// builder, which run with the database owner's authority.
+func SystemActor(name string) *Actor {
+	return &Actor{Kind: "system", Name: name, Role: RoleAdmin}
+}
+
+type actorKey struct{}
+
+// NewContextWithActor returns ctx carrying the actor.
+func NewContextWithActor(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, or nil.
+func ActorFrom(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+// User is a staff account.
+type User struct {
+	ID          int64     `json:"-"`
+	Login       string    `json:"login"`
+	Name        string    `json:"name"`
+	Role        Role      `json:"role"`
+	Unit        string    `json:"unit"`
+	TOTPEnabled bool      `json:"totp_enabled"`
+	Disabled    bool      `json:"disabled"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Token is an API token. Its secret is shown once, when it is created, and
+// stored only as a hash.
+type Token struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	Role       Role      `json:"role"`
+	Unit       string    `json:"unit"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	Revoked    bool      `json:"revoked"`
+}
+
+// AccessService manages staff users, their sessions and API tokens.
+//
+// Errors: EUNAUTHORIZED for wrong credentials, an unknown, expired or revoked
+// session or token; EFORBIDDEN when the actor may not manage users or the
+// unit is outside its subtree; EINVALID for bad fields; ECONFLICT for a
+// duplicate login.
+type AccessService interface {
+	// CreateUser creates a staff user with the password (hashed with argon2id).
+	CreateUser(ctx context.Context, u *User, password string) error
+	// SetPassword replaces a user's password.
+	SetPassword(ctx context.Context, login, password string) error
+	// Authenticate checks a login, password and, when the user has enabled
+	// it, a TOTP code. It needs no actor.
+	Authenticate(ctx context.Context, login, password, totpCode string) (*User, error)
+	// BeginTOTP generates a new TOTP secret for the user in ctx and returns
+	// its otpauth:// URL; the second factor is on once ConfirmTOTP succeeds.
+	BeginTOTP(ctx context.Context) (url string, err error)
+	ConfirmTOTP(ctx context.Context, code string) error
+	// CreateSession starts a session for the user and returns its secret.
+	CreateSession(ctx context.Context, userID int64) (secret string, err error)
+	DeleteSession(ctx context.Context, secret string) error
+	// SessionActor returns the actor of a live session.
+	SessionActor(ctx context.Context, secret string) (*Actor, error)
+	// CreateToken creates an API token and returns its secret.
+	CreateToken(ctx context.Context, t *Token) (secret string, err error)
+	// TokenActor returns the actor of a valid token.
+	TokenActor(ctx context.Context, secret string) (*Actor, error)
+	RevokeToken(ctx context.Context, id int64) error
+	FindTokens(ctx context.Context) ([]*Token, error)
+	FindUsers(ctx context.Context) ([]*User, error)
+}

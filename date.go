@@ -1,0 +1,84 @@
+package muster
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Date is a calendar date without a time zone, such as a birth date or the
+// day a qualification expires. The zero Date means "no date".
+type Date struct {
+	t time.Time // midnight UTC; zero when unset
+}
+
+// DateLayout is how dates are written in CSV, JSON and the database.
+const DateLayout = "2006-01-02"
+
+// ParseDate parses "YYYY-MM-DD", refusing impossible dates such as 2023-02-30.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, Errorf(EINVALID, "%q is not a date of the form YYYY-MM-DD", s)
+	}
+	return Date{t: t}, nil
+}
+
+// DateOf returns the calendar date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return NewDate(y, m, d)
+}
+
+// NewDate returns the date y-m-d, normalising overflow as time.Date does.
+func NewDate(y int, m time.Month, d int) Date {
+	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// String returns "YYYY-MM-DD", or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(DateLayout)
+}
+
+// Time returns midnight UTC of d.
+func (d Date) Time() time.Time { return d.t }
+
+// Before reports whether d is strictly before e.
+func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d.t.After(e.t) }
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
+
+// MarshalJSON writes the date as "YYYY-MM-DD", or null when unset.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Errorf(EINVALID, "a date must be a string of the form YYYY-MM-DD")
+	}
+	if s == nil || *s == "" {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(*s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,89 @@
+package muster
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes returned by muster's services. Each maps to one HTTP status
+// and one CLI exit status; see internal/http/error.go.
+const (
+	ECONFLICT      = "conflict"      // the change collides with existing data (409)
+	EINTERNAL      = "internal"      // a fault of muster or its database (500)
+	EINVALID       = "invalid"       // the input is malformed (400)
+	EUNPROCESSABLE = "unprocessable" // well-formed input that cannot be applied, e.g. bad CSV rows (422)
+	ENOTFOUND      = "not_found"     // no such thing, or none visible to the actor (404)
+	EUNAUTHORIZED  = "unauthorized"  // no or bad credentials (401)
+	EFORBIDDEN     = "forbidden"     // the actor's role or unit subtree does not allow it (403)
+	ETOOLARGE      = "too_large"     // the request body is over the limit (413)
+	ERATELIMIT     = "rate_limited"  // too many attempts (429)
+)
+
+// Error is a domain error: a stable code, a message safe to show a user and,
+// for bulk input, one detail per problem.
+type Error struct {
+	Code    string
+	Message string
+	Details []ErrorDetail
+}
+
+// ErrorDetail names one problem in bulk input: where it is and what is wrong.
+type ErrorDetail struct {
+	Line    int    `json:"line,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// String renders the detail as "line 4: birth_date: not a date".
+func (d ErrorDetail) String() string {
+	s := d.Message
+	if d.Field != "" {
+		s = d.Field + ": " + s
+	}
+	if d.Line > 0 {
+		s = fmt.Sprintf("line %d: %s", d.Line, s)
+	}
+	return s
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("muster error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code string, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of err, hiding internal details.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// ErrorDetails returns the details of the first *Error in err's chain.
+func ErrorDetails(err error) []ErrorDetail {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+// Package sqldb stores muster's data in SQLite or PostgreSQL through one
+// code path: hand-written SQL with $n placeholders, a dialect chosen once at
+// Open, and migrations embedded in the binary. It is the only package that
+// imports database drivers, and it implements the root package's services,
+// checking the actor in the context against its unit subtree on every read
+// and write.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// DB is an open muster database.
+type DB struct {
+	read    *sql.DB // every reader
+	write   *sql.DB // the single writer connection on SQLite; the same pool as read on PostgreSQL
+	dialect dialect
+	dsn     string
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// Logger receives internal errors and slow operations.
+	Logger *slog.Logger
+}
+
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL,
+// or a SQLite file path. It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
+		return nil, muster.Errorf(muster.EINVALID, "no database given")
+	}
+	db := &DB{dsn: dsn, Now: time.Now, Logger: slog.Default()}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.dialect = postgres
+		db.read, err = openPostgres(dsn)
+		db.write = db.read
+	} else {
+		db.dialect = sqlite
+		db.read, db.write, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.write.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s database: %w", db.dialect, err)
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		err = errors.Join(err, db.write.Close())
+	}
+	return err
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return string(db.dialect) }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+// now returns the current time in UTC, truncated to microseconds so that it
+// survives a round trip through either database unchanged.
+func (db *DB) now() time.Time {
+	return db.Now().UTC().Truncate(time.Microsecond)
+}
+
+// today returns the current calendar date (UTC).
+func (db *DB) today() muster.Date {
+	return muster.DateOf(db.now())
+}

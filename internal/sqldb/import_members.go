@@ -1,0 +1,259 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/muster-force/muster"
+)
+
+var _ muster.RosterService = (*DB)(nil)
+
+// maxReportedProblems bounds the details an import error carries; the
+// message still counts every problem.
+const maxReportedProblems = 10000
+
+// errDryRun rolls back a dry run after it has counted everything.
+var errDryRun = errors.New("dry run")
+
+// requiredToCreate are the columns a new member cannot do without.
+var requiredToCreate = []string{"family_name", "given_name", "birth_date", "unit", "status"}
+
+// problems collects an import's problems, keeping the first
+// maxReportedProblems in detail.
+type problems struct {
+	details []muster.ErrorDetail
+	count   int
+}
+
+func (p *problems) add(d ...muster.ErrorDetail) {
+	for _, x := range d {
+		p.count++
+		if len(p.details) < maxReportedProblems {
+			p.details = append(p.details, x)
+		}
+	}
+}
+
+// err returns the import's error, or nil when there were no problems.
+func (p *problems) err(what string) error {
+	if p.count == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%d problems in the %s; nothing was imported", p.count, what)
+	if p.count > len(p.details) {
+		p.details = append(p.details, muster.ErrorDetail{Message: fmt.Sprintf("and %d more problems not listed", p.count-len(p.details))})
+	}
+	return &muster.Error{Code: muster.EUNPROCESSABLE, Message: msg, Details: p.details}
+}
+
+// lineSet remembers, by member ID, the line that first touched each member,
+// in memory proportional to the roster, not the file.
+type lineSet struct{ lines []int32 }
+
+func (s *lineSet) mark(id int64, line int) {
+	for int64(len(s.lines)) <= id {
+		s.lines = append(s.lines, make([]int32, max(1024, len(s.lines)))...)
+	}
+	s.lines[id] = int32(line)
+}
+
+func (s *lineSet) line(id int64) int {
+	if id < int64(len(s.lines)) {
+		return int(s.lines[id])
+	}
+	return 0
+}
+
+// ImportMembers upserts the members of src, all or nothing.
+func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt muster.ImportOptions) (*muster.ImportResult, error) {
+	present := map[string]bool{}
+	for _, c := range src.Columns() {
+		present[c] = true
+	}
+	res := &muster.ImportResult{}
+	err := db.writeTx(ctx, func(tx *Tx) error {
+		if err := require(tx.actor, muster.PermWriteRoster); err != nil {
+			return err
+		}
+		refs, err := loadRefs(ctx, tx, tx.actor)
+		if err != nil {
+			return err
+		}
+		w, err := tx.newMemberWriter(ctx, refs)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		find, err := tx.PrepareContext(ctx, `SELECT `+memberColumns+` WHERE m.service_number = $1`)
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		imp := &memberImport{tx: tx, w: w, find: find, present: present, res: res, newBad: map[string]int{}}
+		for {
+			rec, err := src.Next()
+			if err == io.EOF {
+				break
+			} else if err != nil {
+				return err
+			}
+			if err := imp.row(ctx, rec); err != nil {
+				return err
+			}
+		}
+		if err := imp.problems.err("file"); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "member.import", "import", "members", nil, res); err != nil {
+			return err
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err != nil && err != errDryRun {
+		return nil, err
+	}
+	return res, nil
+}
+
+// memberImport is the state of one member import.
+type memberImport struct {
+	tx       *Tx
+	w        *memberWriter
+	find     *sql.Stmt
+	present  map[string]bool
+	res      *muster.ImportResult
+	problems problems
+	seen     lineSet
+	newBad   map[string]int // service numbers of new members whose rows had problems
+}
+
+// row checks one record and writes it when it has no problems.
+func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord) error {
+	m := &rec.Member
+	bad := append([]muster.ErrorDetail(nil), rec.Problems...)
+	report := func() {
+		for i := range bad {
+			bad[i].Line = rec.Line
+		}
+		imp.problems.add(bad...)
+	}
+	if !muster.ValidServiceNumber(m.ServiceNumber) {
+		if len(bad) == 0 {
+			bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: "required, 1–32 letters, digits or '-'"})
+		}
+		report()
+		return nil
+	}
+	before, err := scanMember(imp.find.QueryRowContext(ctx, m.ServiceNumber))
+	if errors.Is(err, sql.ErrNoRows) {
+		before = nil
+	} else if err != nil {
+		return fmt.Errorf("find member: %w", err)
+	}
+	if first := imp.firstLine(before, m.ServiceNumber); first > 0 {
+		bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: fmt.Sprintf("%s appears more than once in the file (first on line %d)", m.ServiceNumber, first)})
+		report()
+		return nil
+	}
+	after := m
+	if before == nil {
+		for _, c := range requiredToCreate {
+			if !imp.present[c] {
+				bad = append(bad, muster.ErrorDetail{Field: c, Message: "column missing; it is needed to create member " + m.ServiceNumber})
+			}
+		}
+	} else {
+		if err := loadMemberDetails(ctx, imp.tx, []*muster.Member{before}); err != nil {
+			return err
+		}
+		if !imp.w.refs.units[before.Unit].inScope {
+			bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: "member " + m.ServiceNumber + " belongs to a unit outside yours"})
+		}
+		after = imp.merge(before, m)
+	}
+	if len(bad) == 0 {
+		bad = append(bad, imp.w.refs.check(after)...)
+	}
+	if len(bad) > 0 {
+		if before != nil {
+			imp.seen.mark(before.ID, rec.Line)
+		} else {
+			imp.newBad[m.ServiceNumber] = rec.Line
+		}
+		report()
+		return nil
+	}
+	if before == nil {
+		if err := imp.w.create(ctx, after); err != nil {
+			return err
+		}
+		imp.seen.mark(after.ID, rec.Line)
+		imp.res.Created++
+		return nil
+	}
+	imp.seen.mark(before.ID, rec.Line)
+	changed, err := imp.w.update(ctx, before, after)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		imp.res.Unchanged++
+		return nil
+	}
+	imp.res.Updated++
+	return imp.tx.audit(ctx, "member.update", "member", m.ServiceNumber, before, after)
+}
+
+// firstLine returns the line that already touched this member in the
+// import, or 0.
+func (imp *memberImport) firstLine(before *muster.Member, serviceNumber string) int {
+	if before != nil {
+		return imp.seen.line(before.ID)
+	}
+	return imp.newBad[serviceNumber]
+}
+
+// merge returns before with the columns present in the file taken from m.
+func (imp *memberImport) merge(before, m *muster.Member) *muster.Member {
+	after := *before
+	after.Qualifications = before.Qualifications
+	p := imp.present
+	if p["family_name"] {
+		after.FamilyName = m.FamilyName
+	}
+	if p["given_name"] {
+		after.GivenName = m.GivenName
+	}
+	if p["birth_date"] {
+		after.BirthDate = m.BirthDate
+	}
+	if p["unit"] {
+		after.Unit = m.Unit
+	}
+	if p["position"] {
+		after.Position = m.Position
+	}
+	if p["status"] {
+		after.Status = m.Status
+	}
+	if p["phone"] {
+		after.Phone = m.Phone
+	}
+	if p["email"] {
+		after.Email = m.Email
+	}
+	if p["employer"] {
+		after.Employer = m.Employer
+	}
+	if p["qualifications"] {
+		after.Qualifications = m.Qualifications
+	}
+	return &after
+}

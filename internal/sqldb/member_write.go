@@ -1,0 +1,259 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/muster-force/muster"
+)
+
+// refs caches what member writes look up: units by code (and whether each
+// is in the actor's subtree) and qualifications by code.
+type refs struct {
+	units map[string]unitRef
+	quals map[string]int64
+}
+
+type unitRef struct {
+	id      int64
+	inScope bool
+}
+
+// loadRefs reads every unit and qualification once for a batch of writes.
+func loadRefs(ctx context.Context, q querier, a *muster.Actor) (*refs, error) {
+	r := &refs{units: map[string]unitRef{}, quals: map[string]int64{}}
+	scope := map[int64]bool{}
+	if !unrestricted(a) {
+		rows, err := q.QueryContext(ctx, `SELECT unit_id FROM unit_tree WHERE ancestor_id = $1`, a.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			scope[id] = true
+		}
+		rows.Close()
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, code FROM units`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var ref unitRef
+		var code string
+		if err := rows.Scan(&ref.id, &code); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ref.inScope = unrestricted(a) || scope[ref.id]
+		r.units[code] = ref
+	}
+	rows.Close()
+	qrows, err := q.QueryContext(ctx, `SELECT id, code FROM qualifications`)
+	if err != nil {
+		return nil, err
+	}
+	defer qrows.Close()
+	for qrows.Next() {
+		var id int64
+		var code string
+		if err := qrows.Scan(&id, &code); err != nil {
+			return nil, err
+		}
+		r.quals[code] = id
+	}
+	return r, qrows.Err()
+}
+
+// check returns the problems of a member's references: an unknown unit or
+// qualification, or a unit outside the actor's subtree.
+func (r *refs) check(m *muster.Member) []muster.ErrorDetail {
+	var out []muster.ErrorDetail
+	if u, ok := r.units[m.Unit]; !ok {
+		out = append(out, muster.ErrorDetail{Field: "unit", Message: fmt.Sprintf("unknown unit %q", m.Unit)})
+	} else if !u.inScope {
+		out = append(out, muster.ErrorDetail{Field: "unit", Message: fmt.Sprintf("unit %s is outside your unit", m.Unit)})
+	} else {
+		m.UnitID = u.id
+	}
+	for _, q := range m.Qualifications {
+		if _, ok := r.quals[q.Code]; !ok {
+			out = append(out, muster.ErrorDetail{Field: "qualifications", Message: fmt.Sprintf("unknown qualification %q", q.Code)})
+		}
+	}
+	for _, as := range m.Assignments {
+		if u, ok := r.units[as.Unit]; !ok || !u.inScope {
+			out = append(out, muster.ErrorDetail{Field: "assignments", Message: fmt.Sprintf("unknown unit %q, or outside your unit", as.Unit)})
+		}
+	}
+	return out
+}
+
+// memberWriter writes members inside one transaction with prepared
+// statements, for single changes and bulk imports alike.
+type memberWriter struct {
+	tx   *Tx
+	refs *refs
+	stmt map[string]*sql.Stmt
+}
+
+var memberStatements = map[string]string{
+	"insert": `INSERT INTO members (service_number, family_name, given_name, search_key, birth_date, unit_id, position, status, phone, email, employer, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+	"update": `UPDATE members SET family_name = $1, given_name = $2, search_key = $3, birth_date = $4, unit_id = $5, position = $6,
+		status = $7, phone = $8, email = $9, employer = $10, updated_at = $11 WHERE id = $12`,
+	"deleteQuals":  `DELETE FROM member_qualifications WHERE member_id = $1`,
+	"insertQual":   `INSERT INTO member_qualifications (member_id, qualification_id, expires_on, unit_id) VALUES ($1, $2, $3, $4)`,
+	"deleteAssign": `DELETE FROM member_assignments WHERE member_id = $1`,
+	"insertAssign": `INSERT INTO member_assignments (member_id, unit_id, position, since) VALUES ($1, $2, $3, $4)`,
+	"history":      `INSERT INTO member_status_history (member_id, status, at, actor) VALUES ($1, $2, $3, $4)`,
+	"countHistory": `SELECT count(*) FROM member_status_history WHERE member_id = $1`,
+}
+
+func (tx *Tx) newMemberWriter(ctx context.Context, r *refs) (*memberWriter, error) {
+	w := &memberWriter{tx: tx, refs: r, stmt: map[string]*sql.Stmt{}}
+	for name, text := range memberStatements {
+		s, err := tx.PrepareContext(ctx, text)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare %s: %w", name, err)
+		}
+		w.stmt[name] = s
+	}
+	return w, nil
+}
+
+func (w *memberWriter) close() {
+	for _, s := range w.stmt {
+		s.Close()
+	}
+}
+
+// create inserts a checked member.
+func (w *memberWriter) create(ctx context.Context, m *muster.Member) error {
+	now := formatTime(w.tx.now)
+	err := w.stmt["insert"].QueryRowContext(ctx, m.ServiceNumber, m.FamilyName, m.GivenName, muster.SearchKey(m.FamilyName, m.GivenName),
+		m.BirthDate.String(), m.UnitID, m.Position, m.Status, m.Phone, m.Email, m.Employer, now, now).Scan(&m.ID)
+	if isUniqueViolation(err) {
+		return muster.Errorf(muster.ECONFLICT, "Member %s already exists.", m.ServiceNumber)
+	} else if err != nil {
+		return fmt.Errorf("insert member: %w", err)
+	}
+	m.CreatedAt, m.UpdatedAt = w.tx.now, w.tx.now
+	if err := w.writeQualifications(ctx, m); err != nil {
+		return err
+	}
+	return w.writeAssignments(ctx, m)
+}
+
+// update writes after over before (same member, both checked); it reports
+// whether anything changed, and writes nothing when nothing did.
+func (w *memberWriter) update(ctx context.Context, before, after *muster.Member) (bool, error) {
+	after.ID, after.CreatedAt = before.ID, before.CreatedAt
+	qualsChanged := !slices.Equal(sortedQuals(before.Qualifications), sortedQuals(after.Qualifications))
+	assignChanged := !slices.Equal(before.Assignments, after.Assignments)
+	rowChanged := before.FamilyName != after.FamilyName || before.GivenName != after.GivenName ||
+		before.BirthDate != after.BirthDate || before.UnitID != after.UnitID || before.Position != after.Position ||
+		before.Status != after.Status || before.Phone != after.Phone || before.Email != after.Email || before.Employer != after.Employer
+	if !rowChanged && !qualsChanged && !assignChanged {
+		after.UpdatedAt = before.UpdatedAt
+		return false, nil
+	}
+	after.UpdatedAt = w.tx.now
+	_, err := w.stmt["update"].ExecContext(ctx, after.FamilyName, after.GivenName, muster.SearchKey(after.FamilyName, after.GivenName),
+		after.BirthDate.String(), after.UnitID, after.Position, after.Status, after.Phone, after.Email, after.Employer,
+		formatTime(w.tx.now), after.ID)
+	if err != nil {
+		return false, fmt.Errorf("update member: %w", err)
+	}
+	if qualsChanged || before.UnitID != after.UnitID {
+		if _, err := w.stmt["deleteQuals"].ExecContext(ctx, after.ID); err != nil {
+			return false, err
+		}
+		if err := w.writeQualifications(ctx, after); err != nil {
+			return false, err
+		}
+	}
+	if assignChanged {
+		if _, err := w.stmt["deleteAssign"].ExecContext(ctx, after.ID); err != nil {
+			return false, err
+		}
+		if err := w.writeAssignments(ctx, after); err != nil {
+			return false, err
+		}
+	}
+	if before.Status != after.Status {
+		if err := w.recordStatus(ctx, before, after); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// recordStatus appends a status change; the first change also records the
+// status the member was created with.
+func (w *memberWriter) recordStatus(ctx context.Context, before, after *muster.Member) error {
+	var n int
+	if err := w.stmt["countHistory"].QueryRowContext(ctx, after.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		if _, err := w.stmt["history"].ExecContext(ctx, after.ID, before.Status, formatTime(before.CreatedAt), "created"); err != nil {
+			return err
+		}
+	}
+	_, err := w.stmt["history"].ExecContext(ctx, after.ID, after.Status, formatTime(w.tx.now), w.tx.actor.Label())
+	return err
+}
+
+func (w *memberWriter) writeQualifications(ctx context.Context, m *muster.Member) error {
+	for _, q := range m.Qualifications {
+		expires := noExpiry
+		if !q.Expires.IsZero() {
+			expires = q.Expires.String()
+		}
+		if _, err := w.stmt["insertQual"].ExecContext(ctx, m.ID, w.refs.quals[q.Code], expires, m.UnitID); err != nil {
+			return fmt.Errorf("insert qualification: %w", err)
+		}
+	}
+	return nil
+}
+
+func (w *memberWriter) writeAssignments(ctx context.Context, m *muster.Member) error {
+	for _, a := range m.Assignments {
+		if a.Since.IsZero() {
+			return muster.Errorf(muster.EINVALID, "assignments: since is required")
+		}
+		_, err := w.stmt["insertAssign"].ExecContext(ctx, m.ID, w.refs.units[a.Unit].id, a.Position, a.Since.String())
+		if isUniqueViolation(err) {
+			return muster.Errorf(muster.EINVALID, "assignments: unit %s listed twice", a.Unit)
+		} else if err != nil {
+			return fmt.Errorf("insert assignment: %w", err)
+		}
+	}
+	return nil
+}
+
+// sortedQuals returns the qualifications sorted by code, for comparison.
+func sortedQuals(qs []muster.MemberQualification) []muster.MemberQualification {
+	out := slices.Clone(qs)
+	slices.SortFunc(out, func(a, b muster.MemberQualification) int {
+		switch {
+		case a.Code < b.Code:
+			return -1
+		case a.Code > b.Code:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+var errNoChange = errors.New("no change")

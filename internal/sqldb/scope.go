@@ -1,0 +1,55 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/muster-force/muster"
+)
+
+// actorOf returns the actor of ctx, or EUNAUTHORIZED when there is none:
+// no service method runs anonymously.
+func actorOf(ctx context.Context) (*muster.Actor, error) {
+	a := muster.ActorFrom(ctx)
+	if a == nil {
+		return nil, muster.Errorf(muster.EUNAUTHORIZED, "Sign in first.")
+	}
+	return a, nil
+}
+
+// require returns EFORBIDDEN unless the actor's role grants p.
+func require(a *muster.Actor, p muster.Permission) error {
+	if !a.Role.Can(p) {
+		return muster.Errorf(muster.EFORBIDDEN, "Your role (%s) does not allow this.", a.Role)
+	}
+	return nil
+}
+
+// unrestricted reports whether the actor sees the whole tree.
+func unrestricted(a *muster.Actor) bool { return a.UnitID == 0 }
+
+// inScope reports whether the unit lies in the actor's subtree.
+func inScope(ctx context.Context, q querier, a *muster.Actor, unitID int64) (bool, error) {
+	if unrestricted(a) {
+		return true, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM unit_tree WHERE ancestor_id = $1 AND unit_id = $2`, a.UnitID, unitID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("scope check: %w", err)
+	}
+	return n > 0, nil
+}
+
+// checkScope returns EFORBIDDEN unless the unit lies in the actor's subtree.
+// what names the thing for the message, e.g. "unit GOM-MOZ".
+func checkScope(ctx context.Context, q querier, a *muster.Actor, unitID int64, what string) error {
+	ok, err := inScope(ctx, q, a, unitID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return muster.Errorf(muster.EFORBIDDEN, "%s is outside your unit (%s).", what, a.Unit)
+	}
+	return nil
+}

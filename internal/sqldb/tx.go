@@ -1,0 +1,120 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// querier is what both *sql.DB and *sql.Tx offer; read helpers take it so
+// that they compose inside a write transaction too.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction that knows its actor and the time it began, so
+// that every row and audit entry it writes carries the same time.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	now   time.Time
+	actor *muster.Actor
+}
+
+// writeTx runs fn in a write transaction as the actor of ctx, committing
+// when fn returns nil and rolling back otherwise.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
+	actor, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now(), actor: actor}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// audit records a change in the audit log, inside the transaction.
+func (tx *Tx) audit(ctx context.Context, action, entity, key string, before, after any) error {
+	b, err := jsonOrNull(before)
+	if err != nil {
+		return err
+	}
+	a, err := jsonOrNull(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		formatTime(tx.now), tx.actor.Label(), action, entity, key, b, a)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", action, key, err)
+	}
+	return nil
+}
+
+func jsonOrNull(v any) (sql.NullString, error) {
+	if v == nil {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return sql.NullString{}, err
+	}
+	if string(b) == "null" {
+		return sql.NullString{}, nil
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+// timeLayout stores times as sortable UTC text in both databases.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// notFound maps sql.ErrNoRows to a muster ENOTFOUND error.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return muster.Errorf(muster.ENOTFOUND, format, args...)
+	}
+	return err
+}
+
+// notFoundAs maps sql.ErrNoRows to a muster error of the given code.
+func notFoundAs(err error, code, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return muster.Errorf(code, format, args...)
+	}
+	return err
+}
