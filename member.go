@@ -2,7 +2,6 @@ package muster
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -79,21 +78,37 @@ type StatusChange struct {
 	Actor  string       `json:"actor"`
 }
 
-var (
-	serviceNumberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,31}$`)
-	phonePattern         = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	emailPattern         = regexp.MustCompile(`^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;".]+$`)
-)
-
 // ValidServiceNumber reports whether s is a well-formed service number:
 // 1–32 letters, digits or '-'.
-func ValidServiceNumber(s string) bool { return serviceNumberPattern.MatchString(s) }
+func ValidServiceNumber(s string) bool { return validKey(s, "-") }
 
 // ValidPhone reports whether s is an E.164 number such as +375291234567.
-func ValidPhone(s string) bool { return phonePattern.MatchString(s) }
+func ValidPhone(s string) bool {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidEmail reports whether s looks like an e-mail address.
-func ValidEmail(s string) bool { return len(s) <= 254 && emailPattern.MatchString(s) }
+// The address needs one '@' with text before it, and a domain with a dot
+// that neither starts nor ends it; white space and <>,;" are refused.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.Contains(domain, "@") {
+		return false
+	}
+	dot := strings.LastIndexByte(domain, '.')
+	return dot > 0 && dot < len(domain)-1
+}
 
 // Validate checks every field of the member that can be checked without the
 // database, returning an EINVALID error with one detail per bad field.

@@ -2,7 +2,6 @@ package muster
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -47,11 +46,27 @@ type Unit struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
-var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
-
 // ValidCode reports whether s may be used as a unit code: 1–32 letters,
 // digits, '.', '_' or '-', starting with a letter or digit.
-func ValidCode(s string) bool { return codePattern.MatchString(s) }
+func ValidCode(s string) bool { return validKey(s, "._-") }
+
+// validKey reports whether s is 1–32 ASCII letters and digits, with the
+// punctuation in extra allowed after the first character.
+func validKey(s string, extra string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case i > 0 && strings.IndexByte(extra, c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Validate checks the unit's own fields; the tree rules (the parent exists
 // and is of a higher kind) are checked by the UnitService.

@@ -2,10 +2,8 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/muster-force/muster"
 )
@@ -88,22 +86,19 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 			return err
 		}
 		defer w.close()
-		find, err := tx.PrepareContext(ctx, `SELECT `+memberColumns+` WHERE m.service_number = $1`)
-		if err != nil {
-			return err
+		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}}
+		batches := prefetch(ctx, src, importBatch)
+		defer batches.stop()
+		for batch := range batches.c {
+			if batch.err != nil {
+				return batch.err
+			}
+			if err := imp.batch(ctx, batch.recs); err != nil {
+				return err
+			}
 		}
-		defer find.Close()
-		imp := &memberImport{tx: tx, w: w, find: find, present: present, res: res, newBad: map[string]int{}}
-		for {
-			rec, err := src.Next()
-			if err == io.EOF {
-				break
-			} else if err != nil {
-				return err
-			}
-			if err := imp.row(ctx, rec); err != nil {
-				return err
-			}
+		if err := ctx.Err(); err != nil {
+			return err // the reader stopped early: do not commit half a file
 		}
 		if err := imp.problems.err("file"); err != nil {
 			return err
@@ -126,16 +121,80 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 type memberImport struct {
 	tx       *Tx
 	w        *memberWriter
-	find     *sql.Stmt
 	present  map[string]bool
 	res      *muster.ImportResult
 	problems problems
 	seen     lineSet
 	newBad   map[string]int // service numbers of new members whose rows had problems
+	creates  []*muster.Member
+	pending  map[string]int // service numbers created in this batch, by line
 }
 
-// row checks one record and writes it when it has no problems.
-func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord) error {
+// importBatch is how many records an import reads, looks up and writes at
+// a time.
+const importBatch = 512
+
+// batch looks up the existing members of a batch of records in one query,
+// checks every record, and writes the good ones.
+func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord) error {
+	existing, err := imp.lookup(ctx, recs)
+	if err != nil {
+		return err
+	}
+	imp.creates = imp.creates[:0]
+	imp.pending = map[string]int{}
+	for _, rec := range recs {
+		if err := imp.row(ctx, rec, existing[rec.Member.ServiceNumber]); err != nil {
+			return err
+		}
+	}
+	if err := imp.w.create(ctx, imp.creates...); err != nil {
+		return err
+	}
+	for _, m := range imp.creates {
+		imp.seen.mark(m.ID, imp.pending[m.ServiceNumber])
+	}
+	imp.res.Created += len(imp.creates)
+	return nil
+}
+
+// lookup reads the members of the batch that exist already, by service number.
+func (imp *memberImport) lookup(ctx context.Context, recs []*muster.MemberRecord) (map[string]*muster.Member, error) {
+	var numbers []any
+	for _, rec := range recs {
+		if muster.ValidServiceNumber(rec.Member.ServiceNumber) {
+			numbers = append(numbers, rec.Member.ServiceNumber)
+		}
+	}
+	found := map[string]*muster.Member{}
+	if len(numbers) == 0 {
+		return found, nil
+	}
+	var w where
+	w.add("m.service_number IN ("+marks(len(numbers))+")", numbers...)
+	rows, err := imp.tx.QueryContext(ctx, `SELECT `+memberColumns+w.sql(), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("find members: %w", err)
+	}
+	defer rows.Close()
+	var list []*muster.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		found[m.ServiceNumber] = m
+		list = append(list, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return found, loadMemberDetails(ctx, imp.tx, list)
+}
+
+// row checks one record; a good one is updated at once or queued for
+// creation with the rest of its batch.
+func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, before *muster.Member) error {
 	m := &rec.Member
 	bad := append([]muster.ErrorDetail(nil), rec.Problems...)
 	report := func() {
@@ -151,12 +210,6 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord) erro
 		report()
 		return nil
 	}
-	before, err := scanMember(imp.find.QueryRowContext(ctx, m.ServiceNumber))
-	if errors.Is(err, sql.ErrNoRows) {
-		before = nil
-	} else if err != nil {
-		return fmt.Errorf("find member: %w", err)
-	}
 	if first := imp.firstLine(before, m.ServiceNumber); first > 0 {
 		bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: fmt.Sprintf("%s appears more than once in the file (first on line %d)", m.ServiceNumber, first)})
 		report()
@@ -170,9 +223,6 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord) erro
 			}
 		}
 	} else {
-		if err := loadMemberDetails(ctx, imp.tx, []*muster.Member{before}); err != nil {
-			return err
-		}
 		if !imp.w.refs.units[before.Unit].inScope {
 			bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: "member " + m.ServiceNumber + " belongs to a unit outside yours"})
 		}
@@ -191,11 +241,8 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord) erro
 		return nil
 	}
 	if before == nil {
-		if err := imp.w.create(ctx, after); err != nil {
-			return err
-		}
-		imp.seen.mark(after.ID, rec.Line)
-		imp.res.Created++
+		imp.pending[m.ServiceNumber] = rec.Line
+		imp.creates = append(imp.creates, after)
 		return nil
 	}
 	imp.seen.mark(before.ID, rec.Line)
@@ -216,6 +263,9 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord) erro
 func (imp *memberImport) firstLine(before *muster.Member, serviceNumber string) int {
 	if before != nil {
 		return imp.seen.line(before.ID)
+	}
+	if line, ok := imp.pending[serviceNumber]; ok {
+		return line
 	}
 	return imp.newBad[serviceNumber]
 }

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -96,21 +95,20 @@ func (r *refs) check(m *muster.Member) []muster.ErrorDetail {
 	return out
 }
 
-// memberWriter writes members inside one transaction with prepared
-// statements, for single changes and bulk imports alike.
+// memberWriter writes members inside one transaction with prepared and
+// multi-row statements, for single changes and bulk imports alike.
 type memberWriter struct {
-	tx   *Tx
-	refs *refs
-	stmt map[string]*sql.Stmt
+	tx      *Tx
+	refs    *refs
+	stmt    map[string]*sql.Stmt
+	members *bulkInserter
+	quals   *bulkInserter
 }
 
 var memberStatements = map[string]string{
-	"insert": `INSERT INTO members (service_number, family_name, given_name, search_key, birth_date, unit_id, position, status, phone, email, employer, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 	"update": `UPDATE members SET family_name = $1, given_name = $2, search_key = $3, birth_date = $4, unit_id = $5, position = $6,
 		status = $7, phone = $8, email = $9, employer = $10, updated_at = $11 WHERE id = $12`,
 	"deleteQuals":  `DELETE FROM member_qualifications WHERE member_id = $1`,
-	"insertQual":   `INSERT INTO member_qualifications (member_id, qualification_id, expires_on, unit_id) VALUES ($1, $2, $3, $4)`,
 	"deleteAssign": `DELETE FROM member_assignments WHERE member_id = $1`,
 	"insertAssign": `INSERT INTO member_assignments (member_id, unit_id, position, since) VALUES ($1, $2, $3, $4)`,
 	"history":      `INSERT INTO member_status_history (member_id, status, at, actor) VALUES ($1, $2, $3, $4)`,
@@ -118,7 +116,11 @@ var memberStatements = map[string]string{
 }
 
 func (tx *Tx) newMemberWriter(ctx context.Context, r *refs) (*memberWriter, error) {
-	w := &memberWriter{tx: tx, refs: r, stmt: map[string]*sql.Stmt{}}
+	w := &memberWriter{tx: tx, refs: r, stmt: map[string]*sql.Stmt{},
+		members: tx.newBulkInserter("members", "id", "service_number", "family_name", "given_name", "search_key", "birth_date",
+			"unit_id", "position", "status", "phone", "email", "employer", "created_at", "updated_at"),
+		quals: tx.newBulkInserter("member_qualifications", "member_id", "qualification_id", "expires_on", "unit_id"),
+	}
 	for name, text := range memberStatements {
 		s, err := tx.PrepareContext(ctx, text)
 		if err != nil {
@@ -134,23 +136,44 @@ func (w *memberWriter) close() {
 	for _, s := range w.stmt {
 		s.Close()
 	}
+	w.members.close()
+	w.quals.close()
 }
 
-// create inserts a checked member.
-func (w *memberWriter) create(ctx context.Context, m *muster.Member) error {
-	now := formatTime(w.tx.now)
-	err := w.stmt["insert"].QueryRowContext(ctx, m.ServiceNumber, m.FamilyName, m.GivenName, muster.SearchKey(m.FamilyName, m.GivenName),
-		m.BirthDate.String(), m.UnitID, m.Position, m.Status, m.Phone, m.Email, m.Employer, now, now).Scan(&m.ID)
-	if isUniqueViolation(err) {
-		return muster.Errorf(muster.ECONFLICT, "Member %s already exists.", m.ServiceNumber)
-	} else if err != nil {
-		return fmt.Errorf("insert member: %w", err)
+// create inserts checked members, setting their ids. The caller has made
+// sure their service numbers are new.
+func (w *memberWriter) create(ctx context.Context, members ...*muster.Member) error {
+	if len(members) == 0 {
+		return nil
 	}
-	m.CreatedAt, m.UpdatedAt = w.tx.now, w.tx.now
-	if err := w.writeQualifications(ctx, m); err != nil {
+	ids, err := w.tx.allocateIDs(ctx, "members", len(members))
+	if err != nil {
 		return err
 	}
-	return w.writeAssignments(ctx, m)
+	now := formatTime(w.tx.now)
+	rows := make([][]any, len(members))
+	var quals [][]any
+	for i, m := range members {
+		m.ID, m.CreatedAt, m.UpdatedAt = ids[i], w.tx.now, w.tx.now
+		rows[i] = []any{m.ID, m.ServiceNumber, m.FamilyName, m.GivenName, muster.SearchKey(m.FamilyName, m.GivenName),
+			m.BirthDate.String(), m.UnitID, m.Position, string(m.Status), m.Phone, m.Email, m.Employer, now, now}
+		quals = w.appendQualifications(quals, m)
+	}
+	if err := w.members.insert(ctx, rows); err != nil {
+		if isUniqueViolation(err) {
+			return muster.Errorf(muster.ECONFLICT, "A member with this service number already exists.")
+		}
+		return err
+	}
+	if err := w.quals.insert(ctx, quals); err != nil {
+		return err
+	}
+	for _, m := range members {
+		if err := w.writeAssignments(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // update writes after over before (same member, both checked); it reports
@@ -177,7 +200,7 @@ func (w *memberWriter) update(ctx context.Context, before, after *muster.Member)
 		if _, err := w.stmt["deleteQuals"].ExecContext(ctx, after.ID); err != nil {
 			return false, err
 		}
-		if err := w.writeQualifications(ctx, after); err != nil {
+		if err := w.quals.insert(ctx, w.appendQualifications(nil, after)); err != nil {
 			return false, err
 		}
 	}
@@ -213,17 +236,16 @@ func (w *memberWriter) recordStatus(ctx context.Context, before, after *muster.M
 	return err
 }
 
-func (w *memberWriter) writeQualifications(ctx context.Context, m *muster.Member) error {
+// appendQualifications appends the member_qualifications rows of m.
+func (w *memberWriter) appendQualifications(rows [][]any, m *muster.Member) [][]any {
 	for _, q := range m.Qualifications {
 		expires := noExpiry
 		if !q.Expires.IsZero() {
 			expires = q.Expires.String()
 		}
-		if _, err := w.stmt["insertQual"].ExecContext(ctx, m.ID, w.refs.quals[q.Code], expires, m.UnitID); err != nil {
-			return fmt.Errorf("insert qualification: %w", err)
-		}
+		rows = append(rows, []any{m.ID, w.refs.quals[q.Code], expires, m.UnitID})
 	}
-	return nil
+	return rows
 }
 
 func (w *memberWriter) writeAssignments(ctx context.Context, m *muster.Member) error {
@@ -255,5 +277,3 @@ func sortedQuals(qs []muster.MemberQualification) []muster.MemberQualification {
 	})
 	return out
 }
-
-var errNoChange = errors.New("no change")

@@ -26,6 +26,8 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor *muster.Actor
+	// nextID is the next free id per table, for ids allocated on SQLite.
+	nextID map[string]int64
 }
 
 // writeTx runs fn in a write transaction as the actor of ctx, committing

@@ -1,0 +1,108 @@
+package rostercsv
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	muster "github.com/muster-force/muster"
+)
+
+// bom is the UTF-8 byte order mark that spreadsheet programs put first.
+const bom = "\uFEFF"
+
+// rows reads the data rows of a CSV file one at a time, after its header.
+type rows struct {
+	cr    *csv.Reader
+	name  string
+	width int   // number of header columns
+	pos   []int // column of t for each header cell
+}
+
+// openRows reads the header of r, skipping a byte order mark, and checks it
+// against t. name is the file name used in messages.
+func openRows(r io.Reader, name string, t *table) (*rows, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
+		br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	var pe *csv.ParseError
+	switch {
+	case err == io.EOF:
+		return nil, headerError(name, []muster.ErrorDetail{{Line: 1,
+			Message: "the file is empty; expected a header row such as " + strings.Join(t.columns, ",")}})
+	case errors.As(err, &pe):
+		return nil, headerError(name, []muster.ErrorDetail{parseProblem(pe)})
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	line, _ := cr.FieldPos(0)
+	pos, details := matchHeader(header, line, t)
+	if len(details) > 0 {
+		return nil, headerError(name, details)
+	}
+	return &rows{cr: cr, name: name, width: len(header), pos: pos}, nil
+}
+
+// next returns the fields of the next row with content and the line it
+// starts on. A malformed row comes back as a problem with nil fields. At
+// the end next returns io.EOF; any other error stops the file.
+func (rs *rows) next() (fields []string, line int, problem *muster.ErrorDetail, err error) {
+	for {
+		rec, err := rs.cr.Read()
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			if blank(rec) {
+				continue
+			}
+			line, _ := rs.cr.FieldPos(0)
+			return rec, line, nil, nil
+		case err == io.EOF:
+			return nil, 0, nil, io.EOF
+		case !errors.As(err, &pe):
+			return nil, 0, nil, fmt.Errorf("%s: %w", rs.name, err)
+		case errors.Is(pe.Err, csv.ErrFieldCount):
+			if blank(rec) {
+				continue
+			}
+			return nil, pe.StartLine, &muster.ErrorDetail{Line: pe.StartLine,
+				Message: fmt.Sprintf("the row has %d fields, the header has %d", len(rec), rs.width)}, nil
+		default:
+			d := parseProblem(pe)
+			return nil, pe.StartLine, &d, nil
+		}
+	}
+}
+
+// blank reports whether every field of rec is empty or spaces, as in the
+// ",,,," rows spreadsheets leave at the end of a sheet.
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parseProblem describes a quoting error of encoding/csv.
+func parseProblem(pe *csv.ParseError) muster.ErrorDetail {
+	what := pe.Err.Error()
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		what = `a quote (") in a field that is not enclosed in quotes`
+	case errors.Is(pe.Err, csv.ErrQuote):
+		what = `a quoted field that does not end, or a quote (") inside it that is not doubled`
+	}
+	return muster.ErrorDetail{Line: max(pe.Line, pe.StartLine, 1), Message: fmt.Sprintf(
+		"malformed CSV at column %d: %s; enclose a field with quotes, commas or line breaks in quotes and double each quote inside it",
+		pe.Column, what)}
+}

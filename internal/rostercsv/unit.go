@@ -1,0 +1,109 @@
+package rostercsv
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	muster "github.com/muster-force/muster"
+)
+
+// UnitReader reads a units CSV file. It implements muster.UnitSource.
+type UnitReader struct {
+	rows *rows
+}
+
+var _ muster.UnitSource = (*UnitReader)(nil)
+
+// NewUnitReader reads the header of a units CSV file from r. name is the
+// file name used in messages. The columns code, name and kind are
+// required; parent and target_strength default to "" and 0. A missing,
+// unknown, duplicate or unnamed column is an EUNPROCESSABLE error naming
+// the file and column.
+func NewUnitReader(r io.Reader, name string) (*UnitReader, error) {
+	rs, err := openRows(r, name, unitTable)
+	if err != nil {
+		return nil, err
+	}
+	return &UnitReader{rows: rs}, nil
+}
+
+// Next returns the unit of the next row, with the problems found in it, or
+// io.EOF after the last row. Fields are trimmed of surrounding spaces.
+func (ur *UnitReader) Next() (*muster.UnitRecord, error) {
+	fields, line, problem, err := ur.rows.next()
+	if err != nil {
+		return nil, err
+	}
+	rec := &muster.UnitRecord{Line: line}
+	if problem != nil {
+		rec.Problems = []muster.ErrorDetail{*problem}
+		return rec, nil
+	}
+	var bad [numUnitColumns]bool // columns with a problem already
+	for i, v := range fields {
+		c := ur.rows.pos[i]
+		v = strings.TrimSpace(v)
+		msg := ""
+		if !utf8.ValidString(v) {
+			msg = "not valid UTF-8; save the file as CSV UTF-8"
+		} else {
+			msg = setUnit(&rec.Unit, c, v)
+		}
+		if msg != "" {
+			rec.Problems = append(rec.Problems, muster.ErrorDetail{Line: line, Field: unitTable.columns[c], Message: msg})
+			bad[c] = true
+		}
+	}
+	for _, d := range muster.ErrorDetails(rec.Unit.Validate()) {
+		if c := unitTable.index(d.Field); c >= 0 && !bad[c] {
+			d.Line = line
+			rec.Problems = append(rec.Problems, d)
+		}
+	}
+	if len(rec.Problems) > 1 { // in column order
+		slices.SortStableFunc(rec.Problems, func(a, b muster.ErrorDetail) int {
+			return unitTable.index(a.Field) - unitTable.index(b.Field)
+		})
+	}
+	return rec, nil
+}
+
+// setUnit sets column c of u to v and returns what is wrong with v.
+func setUnit(u *muster.Unit, c int, v string) string {
+	switch c {
+	case colCode:
+		u.Code = v
+	case colName:
+		u.Name = v
+	case colParent:
+		u.Parent = v
+	case colKind:
+		u.Kind = muster.UnitKind(v)
+		if u.Kind.Rank() < 0 {
+			return fmt.Sprintf("unknown kind %s; the kinds are %s", quote(v), kindList())
+		}
+	case colTargetStrength:
+		if v == "" {
+			return ""
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return "not a whole number of 0 or more: " + quote(v)
+		}
+		u.TargetStrength = n
+	}
+	return ""
+}
+
+// kindList returns the unit kinds joined by ", ".
+func kindList() string {
+	s := make([]string, len(muster.UnitKinds))
+	for i, k := range muster.UnitKinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}

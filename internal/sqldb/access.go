@@ -1,0 +1,181 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/secret"
+)
+
+var _ muster.AccessService = (*DB)(nil)
+
+// Limits of sign-in and of the secrets it hands out.
+const (
+	// sessionTTL is the absolute lifetime of a session: a duty day. It does
+	// not slide, so looking a session up never writes, and a stolen cookie
+	// is useless by the next day.
+	sessionTTL = 12 * time.Hour
+	// tokenTouchEvery is how stale a token's last_used_at may get before a
+	// request with it writes the time again.
+	tokenTouchEvery = time.Minute
+	// maxFailures failed sign-ins for a login within failureWindow make the
+	// next ones ERATELIMIT until the oldest of them is failureWindow old.
+	maxFailures   = 5
+	failureWindow = 15 * time.Minute
+
+	minPassword      = 12   // characters
+	maxPasswordBytes = 1024 // bounds the work of hashing
+	sessionPrefix    = "mss_"
+	tokenPrefix      = "mst_"
+)
+
+var loginPattern = regexp.MustCompile(`^[a-z0-9._-]{3,64}$`)
+
+func errWrongLogin() error {
+	return muster.Errorf(muster.EUNAUTHORIZED, "Wrong login or password.")
+}
+
+// checkPassword returns EINVALID unless pw is 12 characters or longer.
+func checkPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < minPassword {
+		return muster.Errorf(muster.EINVALID, "The password must be at least %d characters long.", minPassword)
+	}
+	if len(pw) > maxPasswordBytes {
+		return muster.Errorf(muster.EINVALID, "The password must be at most %d bytes long.", maxPasswordBytes)
+	}
+	return nil
+}
+
+// grants reports whether the actor's role holds every permission of role,
+// so that the actor can hand that role to a user or token. The list names
+// every muster.Permission; a new permission must be added here.
+func grants(a *muster.Actor, role muster.Role) bool {
+	for _, p := range []muster.Permission{muster.PermReadRoster, muster.PermWriteRoster, muster.PermWriteUnits,
+		muster.PermReadAudit, muster.PermManageUsers, muster.PermWriteCatalogue} {
+		if role.Can(p) && !a.Role.Can(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// boundUnit returns the unit a new user or token is to be bound to; an
+// unknown unit is EINVALID, as it is a field of the input.
+func boundUnit(ctx context.Context, q querier, code string) (*muster.Unit, error) {
+	u, err := findUnit(ctx, q, code)
+	if muster.ErrorCode(err) == muster.ENOTFOUND {
+		return nil, muster.Errorf(muster.EINVALID, "Unit %s does not exist.", code)
+	}
+	return u, err
+}
+
+// checkGrant returns EFORBIDDEN unless the actor may give the role to a
+// user or token bound to the unit.
+func checkGrant(ctx context.Context, q querier, a *muster.Actor, role muster.Role, unitID int64, unit string) error {
+	if err := require(a, muster.PermManageUsers); err != nil {
+		return err
+	}
+	if err := checkScope(ctx, q, a, unitID, "Unit "+unit); err != nil {
+		return err
+	}
+	if !grants(a, role) {
+		return muster.Errorf(muster.EFORBIDDEN, "Your role (%s) cannot grant the role %s.", a.Role, role)
+	}
+	return nil
+}
+
+// Authenticate checks a login, password and TOTP code. It needs no actor.
+// Every attempt is first written to login_failures (and refused with
+// ERATELIMIT when the login already has maxFailures there); a full success
+// clears them. An empty or wrong code counts as a failure too, so a known
+// password does not open unlimited guessing of codes.
+func (db *DB) Authenticate(ctx context.Context, login, password, totpCode string) (*muster.User, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	if !loginPattern.MatchString(login) {
+		secret.EqualizeTiming(password)
+		return nil, errWrongLogin()
+	}
+	now := db.now()
+	if err := db.noteAttempt(ctx, login, now); err != nil {
+		return nil, err
+	}
+	u, err := findUserRow(ctx, db.read, "u.login = $1", login)
+	if errors.Is(err, sql.ErrNoRows) {
+		secret.EqualizeTiming(password)
+		return nil, db.failed(ctx, now, errWrongLogin())
+	} else if err != nil {
+		return nil, err
+	}
+	ok, err := secret.CheckPassword(u.passwordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("password of %s: %w", login, err)
+	} else if !ok {
+		return nil, db.failed(ctx, now, errWrongLogin())
+	}
+	if u.Disabled {
+		return nil, muster.Errorf(muster.EUNAUTHORIZED, "This account is disabled.")
+	}
+	if u.TOTPEnabled {
+		if err := db.useTOTP(ctx, u, totpCode, now); err != nil {
+			return nil, db.failed(ctx, now, err)
+		}
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, login); err != nil {
+		return nil, fmt.Errorf("clear login failures: %w", err)
+	}
+	return &u.User, nil
+}
+
+// noteAttempt records a sign-in attempt as a failure, in one statement that
+// refuses it when the login already has maxFailures within the window.
+func (db *DB) noteAttempt(ctx context.Context, login string, now time.Time) error {
+	res, err := db.write.ExecContext(ctx, `INSERT INTO login_failures (login, at)
+		SELECT CAST($1 AS TEXT), CAST($2 AS TEXT)
+		WHERE (SELECT count(*) FROM login_failures WHERE login = $1 AND at > $3) < $4`,
+		login, formatTime(now), formatTime(now.Add(-failureWindow)), maxFailures)
+	if err != nil {
+		return fmt.Errorf("note sign-in attempt: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("note sign-in attempt: %w", err)
+	} else if n == 0 {
+		return muster.Errorf(muster.ERATELIMIT, "Too many failed sign-ins. Try again in %d minutes.", int(failureWindow.Minutes()))
+	}
+	return nil
+}
+
+// failed leaves the attempt's failure in place, prunes failures that are
+// out of every window, and returns cause.
+func (db *DB) failed(ctx context.Context, now time.Time, cause error) error {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= $1`, formatTime(now.Add(-failureWindow))); err != nil {
+		db.Logger.ErrorContext(ctx, "prune login failures", "err", err)
+	}
+	return cause
+}
+
+// useTOTP checks the code against the user's secret and marks its time
+// step used; a code of a step already used is refused.
+func (db *DB) useTOTP(ctx context.Context, u *userRow, code string, now time.Time) error {
+	errCode := muster.Errorf(muster.EUNAUTHORIZED, "A valid one-time code is required.")
+	step, ok := secret.CheckTOTP(u.totpSecret, code, now)
+	if !ok || step <= u.totpLastStep {
+		return errCode
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, u.ID)
+	if err != nil {
+		return fmt.Errorf("use TOTP step: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("use TOTP step: %w", err)
+	} else if n == 0 {
+		return errCode // a concurrent sign-in used the code first
+	}
+	return nil
+}

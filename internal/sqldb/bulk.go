@@ -1,0 +1,119 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// bulkInserter writes rows into one table with multi-row INSERT statements,
+// so that a bulk import pays the driver's per-statement cost once per few
+// hundred rows instead of once per row.
+type bulkInserter struct {
+	tx      *Tx
+	table   string
+	columns []string
+	maxRows int
+	stmts   map[int]*sql.Stmt // by row count
+}
+
+// bulkRows is how many rows one statement carries at most; with 14 columns
+// that stays far below both databases' limits on bound parameters.
+const bulkRows = 256
+
+func (tx *Tx) newBulkInserter(table string, columns ...string) *bulkInserter {
+	return &bulkInserter{tx: tx, table: table, columns: columns, maxRows: bulkRows, stmts: map[int]*sql.Stmt{}}
+}
+
+// insert writes rows, each with one value per column.
+func (b *bulkInserter) insert(ctx context.Context, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), b.maxRows)
+		stmt, err := b.stmt(ctx, n)
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, n*len(b.columns))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", b.table, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func (b *bulkInserter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	if s := b.stmts[n]; s != nil {
+		return s, nil
+	}
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.columns, ", ") + ") VALUES ")
+	p := 1
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(")
+		for j := range b.columns {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "$%d", p)
+			p++
+		}
+		sb.WriteString(")")
+	}
+	s, err := b.tx.PrepareContext(ctx, sb.String())
+	if err != nil {
+		return nil, fmt.Errorf("prepare bulk insert into %s: %w", b.table, err)
+	}
+	b.stmts[n] = s
+	return s, nil
+}
+
+func (b *bulkInserter) close() {
+	for _, s := range b.stmts {
+		s.Close()
+	}
+}
+
+// allocateIDs reserves n ids of the table: on PostgreSQL from the identity
+// sequence, on SQLite after the highest id (safe, as the one writer holds
+// the database while the transaction lasts).
+func (tx *Tx) allocateIDs(ctx context.Context, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if tx.db.dialect == postgres {
+		rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+		if err != nil {
+			return nil, fmt.Errorf("allocate %s ids: %w", table, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	next, ok := tx.nextID[table]
+	if !ok {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) + 1 FROM `+table).Scan(&next); err != nil {
+			return nil, fmt.Errorf("allocate %s ids: %w", table, err)
+		}
+	}
+	for range n {
+		ids = append(ids, next)
+		next++
+	}
+	if tx.nextID == nil {
+		tx.nextID = map[string]int64{}
+	}
+	tx.nextID[table] = next
+	return ids, nil
+}

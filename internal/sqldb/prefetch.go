@@ -1,0 +1,66 @@
+package sqldb
+
+import (
+	"context"
+	"io"
+
+	"github.com/muster-force/muster"
+)
+
+// recordBatch is a run of records read ahead, or the error that ended them.
+type recordBatch struct {
+	recs []*muster.MemberRecord
+	err  error
+}
+
+// prefetcher reads a member source in its own goroutine, a few batches
+// ahead, so that parsing and checking the file overlaps with writing the
+// database.
+type prefetcher struct {
+	c    chan recordBatch
+	done chan struct{}
+}
+
+// prefetch starts reading src in batches of n records. The caller ranges
+// over c and must call stop.
+func prefetch(ctx context.Context, src muster.MemberSource, n int) *prefetcher {
+	p := &prefetcher{c: make(chan recordBatch, 4), done: make(chan struct{})}
+	go func() {
+		defer close(p.c)
+		for {
+			b := recordBatch{recs: make([]*muster.MemberRecord, 0, n)}
+			for len(b.recs) < n {
+				rec, err := src.Next()
+				if err == io.EOF {
+					break
+				} else if err != nil {
+					b.err = err
+					break
+				}
+				b.recs = append(b.recs, rec)
+			}
+			if len(b.recs) == 0 && b.err == nil {
+				return
+			}
+			select {
+			case p.c <- b:
+			case <-p.done:
+				return
+			case <-ctx.Done():
+				return
+			}
+			if b.err != nil || len(b.recs) < n {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// stop ends the reading goroutine and waits until it has let go of the
+// source.
+func (p *prefetcher) stop() {
+	close(p.done)
+	for range p.c {
+	}
+}

@@ -1,0 +1,228 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/secret"
+)
+
+// userRow is a user with the columns that never leave this package.
+type userRow struct {
+	muster.User
+	unitID       int64
+	passwordHash string
+	totpSecret   string
+	totpPending  string
+	totpLastStep int64
+}
+
+const userColumns = `u.id, u.login, u.name, u.role, n.code, u.unit_id, u.totp_enabled, u.disabled, u.created_at,
+	u.password_hash, u.totp_secret, u.totp_pending, u.totp_last_step
+	FROM users u JOIN units n ON n.id = u.unit_id`
+
+func scanUser(row interface{ Scan(...any) error }) (*userRow, error) {
+	var u userRow
+	var created string
+	err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.Unit, &u.unitID, &u.TOTPEnabled, &u.Disabled, &created,
+		&u.passwordHash, &u.totpSecret, &u.totpPending, &u.totpLastStep)
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = parseTime(created)
+	return &u, nil
+}
+
+// findUserRow reads the one user matching cond (with $1 bound to arg),
+// without a scope check; the error is sql.ErrNoRows when there is none.
+func findUserRow(ctx context.Context, q querier, cond string, arg any) (*userRow, error) {
+	return scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` WHERE `+cond, arg))
+}
+
+// validateUser checks the fields a caller sets on a new user.
+func validateUser(u *muster.User) error {
+	var details []muster.ErrorDetail
+	if !loginPattern.MatchString(u.Login) {
+		details = append(details, muster.ErrorDetail{Field: "login", Message: "must be 3–64 of a–z, 0–9, '.', '_' or '-'"})
+	}
+	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
+		details = append(details, muster.ErrorDetail{Field: "name", Message: "required, at most 200 bytes"})
+	}
+	if !u.Role.Valid() {
+		details = append(details, muster.ErrorDetail{Field: "role", Message: "not a known role"})
+	}
+	if u.Unit == "" {
+		details = append(details, muster.ErrorDetail{Field: "unit", Message: "required"})
+	}
+	if len(details) > 0 {
+		return &muster.Error{Code: muster.EINVALID, Message: "invalid user: " + details[0].String(), Details: details}
+	}
+	return nil
+}
+
+// CreateUser creates a staff user bound to a unit in the actor's subtree,
+// with a role the actor holds every permission of. The audit entry holds
+// the user's public fields only.
+func (db *DB) CreateUser(ctx context.Context, u *muster.User, password string) error {
+	if err := validateUser(u); err != nil {
+		return err
+	}
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := secret.HashPassword(password) // before the transaction: it takes tens of milliseconds
+	if err != nil {
+		return err
+	}
+	return db.writeTx(ctx, func(tx *Tx) error {
+		unit, err := boundUnit(ctx, tx, u.Unit)
+		if err != nil {
+			return err
+		}
+		if err := checkGrant(ctx, tx, tx.actor, u.Role, unit.ID, u.Unit); err != nil {
+			return err
+		}
+		u.CreatedAt, u.TOTPEnabled = tx.now, false
+		err = tx.QueryRowContext(ctx, `INSERT INTO users (login, name, password_hash, role, unit_id, disabled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			u.Login, u.Name, hash, u.Role, unit.ID, boolInt(u.Disabled), formatTime(tx.now)).Scan(&u.ID)
+		if isUniqueViolation(err) {
+			return muster.Errorf(muster.ECONFLICT, "The login %s is taken.", u.Login)
+		} else if err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		return tx.audit(ctx, "user.create", "user", u.Login, nil, u)
+	})
+}
+
+// SetPassword replaces a user's password, for the user themself or for an
+// actor who manages users over the user's unit and role. It ends all of the
+// user's sessions and clears their failed sign-ins.
+func (db *DB) SetPassword(ctx context.Context, login, password string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return db.writeTx(ctx, func(tx *Tx) error {
+		u, err := findUserRow(ctx, tx, "u.login = $1", login)
+		if err != nil {
+			return notFound(err, "User %s does not exist.", login)
+		}
+		if self := tx.actor.Kind == "user" && tx.actor.ID == u.ID; !self {
+			if err := checkGrant(ctx, tx, tx.actor, u.Role, u.unitID, u.Unit); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, u.ID); err != nil {
+			return fmt.Errorf("set password of %s: %w", login, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+			return fmt.Errorf("end sessions of %s: %w", login, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, login); err != nil {
+			return fmt.Errorf("clear login failures of %s: %w", login, err)
+		}
+		return tx.audit(ctx, "user.password", "user", login, nil, nil)
+	})
+}
+
+// FindUsers returns the users bound to units in the actor's subtree, by
+// login, to actors who manage users.
+func (db *DB) FindUsers(ctx context.Context) ([]*muster.User, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := require(a, muster.PermManageUsers); err != nil {
+		return nil, err
+	}
+	query, args := `SELECT `+userColumns+` ORDER BY u.login`, []any(nil)
+	if !unrestricted(a) {
+		query = `SELECT ` + userColumns + ` JOIN unit_tree t ON t.unit_id = u.unit_id WHERE t.ancestor_id = $1 ORDER BY u.login`
+		args = []any{a.UnitID}
+	}
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	defer rows.Close()
+	var out []*muster.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &u.User)
+	}
+	return out, rows.Err()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sessionUser returns the user in ctx: TOTP belongs to a signed-in person,
+// not to a token or the system.
+func (tx *Tx) sessionUser(ctx context.Context) (*userRow, error) {
+	if tx.actor.Kind != "user" {
+		return nil, muster.Errorf(muster.EFORBIDDEN, "Only a signed-in user can set up a one-time code.")
+	}
+	u, err := findUserRow(ctx, tx, "u.id = $1", tx.actor.ID)
+	return u, notFoundAs(err, muster.EUNAUTHORIZED, "Sign in first.")
+}
+
+// BeginTOTP stores a new, pending TOTP secret for the user in ctx and
+// returns its otpauth:// URL; the current second factor, if any, stays in
+// force until ConfirmTOTP.
+func (db *DB) BeginTOTP(ctx context.Context) (string, error) {
+	var url string
+	err := db.writeTx(ctx, func(tx *Tx) error {
+		u, err := tx.sessionUser(ctx)
+		if err != nil {
+			return err
+		}
+		var sec string
+		if sec, url, err = secret.NewTOTP(u.Login); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_pending = $1 WHERE id = $2`, sec, u.ID); err != nil {
+			return fmt.Errorf("begin TOTP for %s: %w", u.Login, err)
+		}
+		return tx.audit(ctx, "user.totp_begin", "user", u.Login, nil, nil)
+	})
+	return url, err
+}
+
+// ConfirmTOTP checks a code of the pending secret and makes that secret the
+// user's second factor.
+func (db *DB) ConfirmTOTP(ctx context.Context, code string) error {
+	return db.writeTx(ctx, func(tx *Tx) error {
+		u, err := tx.sessionUser(ctx)
+		if err != nil {
+			return err
+		}
+		if u.totpPending == "" {
+			return muster.Errorf(muster.EINVALID, "Start setting up the one-time code first.")
+		}
+		step, ok := secret.CheckTOTP(u.totpPending, code, tx.now)
+		if !ok {
+			return muster.Errorf(muster.EINVALID, "That code is not valid. Check the time on your device and try again.")
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET totp_secret = totp_pending, totp_pending = '', totp_enabled = 1, totp_last_step = $1
+			WHERE id = $2`, step, u.ID)
+		if err != nil {
+			return fmt.Errorf("enable TOTP for %s: %w", u.Login, err)
+		}
+		after := u.User
+		after.TOTPEnabled = true
+		return tx.audit(ctx, "user.totp_enable", "user", u.Login, u.User, after)
+	})
+}
