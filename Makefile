@@ -8,6 +8,8 @@ test:
 demo:
 	go run ./cmd/muster serve -demo
 
-# bench: placeholder until the bench command exists.
+# bench: the performance figures of the issues, each beside its baseline,
+# measured in one run (see cmd/musterbench). MEMBERS=100000 for a quick run.
+MEMBERS ?= 1000000
 bench:
-	go test -run '^$$' -bench . -benchtime 1x ./...
+	go run ./cmd/musterbench -members $(MEMBERS)

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/muster-force/muster"
+)
+
+func cmdMigrate(ctx context.Context, e *env, args []string) error {
+	fs, dsn := newFlags("migrate", e)
+	if err := parse(fs, args, "migrate [-db DB]"); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(e.stdout, "%s: schema up to date\n", redact(*dsn))
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
+	const synopsis = "token create [-db DB] -role ROLE -unit CODE [-name NAME]"
+	fs, dsn := newFlags("token create", e)
+	role := fs.String("role", "", "admin, commander, clerk, armorer or viewer")
+	unit := fs.String("unit", "", "code of the unit subtree the token is bound to")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	if err := parse(fs, args, synopsis); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *role == "" || *unit == "" {
+		return &usageError{"usage: muster " + synopsis}
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	secret, err := db.CreateToken(systemContext(ctx, e), &muster.Token{Name: *name, Role: muster.Role(*role), Unit: *unit})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, secret)
+	return nil
+}
+
+func cmdUserCreate(ctx context.Context, e *env, args []string) error {
+	const synopsis = "user create [-db DB] -login LOGIN -role ROLE -unit CODE [-name NAME]   (password on stdin)"
+	fs, dsn := newFlags("user create", e)
+	login := fs.String("login", "", "login name")
+	role := fs.String("role", "", "admin, commander, clerk, armorer or viewer")
+	unit := fs.String("unit", "", "code of the unit subtree the user is bound to")
+	name := fs.String("name", "", "full name")
+	if err := parse(fs, args, synopsis); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *login == "" || *role == "" || *unit == "" {
+		return &usageError{"usage: muster " + synopsis}
+	}
+	password, err := bufio.NewReader(e.stdin).ReadString('\n')
+	password = strings.TrimRight(password, "\r\n")
+	if password == "" {
+		return fmt.Errorf("no password on standard input")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *name == "" {
+		*name = *login
+	}
+	u := &muster.User{Login: *login, Name: *name, Role: muster.Role(*role), Unit: *unit}
+	if err := db.CreateUser(systemContext(ctx, e), u, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "user %s created: %s of %s\n", u.Login, u.Role, u.Unit)
+	return nil
+}
+
+func cmdBackup(ctx context.Context, e *env, args []string) error {
+	fs, dsn := newFlags("backup", e)
+	if err := parse(fs, args, "backup [-db DB] FILE"); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"usage: muster backup [-db DB] FILE"}
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "backup written to %s\n", fs.Arg(0))
+	return nil
+}

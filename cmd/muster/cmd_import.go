@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/rostercsv"
+)
+
+func cmdImportMembers(ctx context.Context, e *env, args []string) error {
+	return importFile(ctx, e, args, "members", func(ctx context.Context, svc muster.RosterService, r io.Reader, name string, opt muster.ImportOptions) (*muster.ImportResult, error) {
+		src, err := rostercsv.NewMemberReader(r, name)
+		if err != nil {
+			return nil, err
+		}
+		return svc.ImportMembers(ctx, src, opt)
+	})
+}
+
+func cmdImportUnits(ctx context.Context, e *env, args []string) error {
+	return importFile(ctx, e, args, "units", func(ctx context.Context, svc muster.RosterService, r io.Reader, name string, opt muster.ImportOptions) (*muster.ImportResult, error) {
+		src, err := rostercsv.NewUnitReader(r, name)
+		if err != nil {
+			return nil, err
+		}
+		return svc.ImportUnits(ctx, src, opt)
+	})
+}
+
+type importFunc func(ctx context.Context, svc muster.RosterService, r io.Reader, name string, opt muster.ImportOptions) (*muster.ImportResult, error)
+
+// importFile runs one import command: it opens FILE (or stdin for "-"),
+// shows progress on a terminal, and reports every problem as
+// "FILE:LINE: field: message".
+func importFile(ctx context.Context, e *env, args []string, what string, fn importFunc) error {
+	synopsis := "import " + what + " [-db DB] [-dry-run] FILE"
+	fs, dsn := newFlags("import "+what, e)
+	dry := fs.Bool("dry-run", false, "check and count, change nothing")
+	if err := parse(fs, args, synopsis); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"usage: muster " + synopsis}
+	}
+	name := fs.Arg(0)
+	var in io.Reader = e.stdin
+	var size int64
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		in = f
+	} else {
+		name = "stdin"
+	}
+	progressOut, terminal := e.stderr, false
+	if f, ok := e.stderr.(*os.File); ok {
+		terminal = rostercsv.IsTerminal(f)
+	}
+	progress := rostercsv.NewProgress(in, size, progressOut, terminal)
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := fn(systemContext(ctx, e), db, progress, name, muster.ImportOptions{DryRun: *dry})
+	progress.Done()
+	if err != nil {
+		return reportProblems(e, name, err)
+	}
+	verb := "imported"
+	if *dry {
+		verb = "dry run, nothing changed"
+	}
+	fmt.Fprintf(e.stdout, "%s: %s: %d created, %d updated, %d unchanged\n", name, verb, res.Created, res.Updated, res.Unchanged)
+	return nil
+}
+
+// reportProblems prints an import's problems one line each, naming the
+// file, line and field.
+func reportProblems(e *env, name string, err error) error {
+	details := muster.ErrorDetails(err)
+	if len(details) == 0 {
+		return err
+	}
+	for _, d := range details {
+		where := name
+		if d.Line > 0 {
+			where = fmt.Sprintf("%s:%d", name, d.Line)
+		}
+		if d.Field != "" {
+			where += ": " + d.Field
+		}
+		fmt.Fprintf(e.stderr, "%s: %s\n", where, d.Message)
+	}
+	fmt.Fprintf(e.stderr, "%s: %s\n", name, muster.ErrorMessage(err))
+	return errReported
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/demo"
+	"github.com/muster-force/muster/internal/sqldb"
+	"github.com/muster-force/muster/internal/web"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs, dsn := newFlags("serve", e)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	withDemo := fs.Bool("demo", false, "on an empty database, build the demo force first")
+	members := fs.Int("demo-members", demoMembers, "members in the demo force")
+	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo]"); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Logger = logger
+	var built *demoAccess
+	if *withDemo {
+		if built, err = demoIfEmpty(ctx, e, db, *members); err != nil {
+			return err
+		}
+	}
+	srv, err := web.NewServer(services(db), logger)
+	if err != nil {
+		return err
+	}
+	srv.SecureCookies = !*insecure
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	if built != nil {
+		printDemoAccess(e.stdout, url, built.b)
+	} else {
+		fmt.Fprintf(e.stdout, "muster is running at %s (database %s)\n", url, redact(*dsn))
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+type demoAccess struct{ b *demo.Built }
+
+// demoIfEmpty builds the demo force when the database holds no units.
+func demoIfEmpty(ctx context.Context, e *env, db *sqldb.DB, n int) (*demoAccess, error) {
+	units, err := db.FindUnits(systemContext(ctx, e), muster.UnitFilter{Depth: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(units) > 0 {
+		fmt.Fprintln(e.stderr, "the database already holds a force; not building the demo")
+		return nil, nil
+	}
+	b, err := buildDemo(ctx, e, db, n, 1)
+	if err != nil {
+		return nil, err
+	}
+	return &demoAccess{b}, nil
+}
+
+// services wires the database into the web server.
+func services(db *sqldb.DB) web.Services {
+	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, Ping: db.Ping}
+}

@@ -1,0 +1,254 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/muster-force/muster"
+)
+
+// maxJSONBytes bounds a JSON request body.
+const maxJSONBytes = 1 << 20
+
+// decodeJSON reads the JSON body of r into v: one JSON object of at most
+// maxJSONBytes, with no fields v does not know. The Content-Type must be
+// application/json or absent. Errors name the offending field.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return fieldError("Content-Type", "must be application/json, not "+strconv.Quote(ct))
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBytes))
+	if err != nil {
+		return jsonError(err)
+	}
+	switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
+	case len(trimmed) == 0:
+		return fieldError("body", "a JSON object is required")
+	case trimmed[0] != '{':
+		return fieldError("body", "must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var domain *muster.Error
+		if errors.As(err, &domain) {
+			// From an UnmarshalJSON method, such as muster.Date's, which
+			// encoding/json does not tell the field of.
+			return fieldError(fieldOf(body, v), domain.Message)
+		}
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fieldError("body", "must hold exactly one JSON object")
+	}
+	return nil
+}
+
+// fieldOf finds the top-level field of the JSON object body that fails to
+// decode into a value of v's type, or returns "body".
+func fieldOf(body []byte, v any) string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return "body"
+	}
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		one, _ := json.Marshal(map[string]json.RawMessage{name: fields[name]})
+		if json.Unmarshal(one, reflect.New(reflect.TypeOf(v).Elem()).Interface()) != nil {
+			return name
+		}
+	}
+	return "body"
+}
+
+// jsonError turns an error of encoding/json into an EINVALID (or
+// ETOOLARGE) error that names the field and says what was expected.
+func jsonError(err error) error {
+	var (
+		tooLarge *http.MaxBytesError
+		syntax   *json.SyntaxError
+		typ      *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return muster.Errorf(muster.ETOOLARGE, "The request body is over the limit of %d bytes.", tooLarge.Limit)
+	case errors.Is(err, io.EOF):
+		return fieldError("body", "a JSON object is required")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fieldError("body", "the JSON ends too early")
+	case errors.As(err, &syntax):
+		return fieldError("body", fmt.Sprintf("not valid JSON at byte %d", syntax.Offset))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return fieldError(field, "must be "+jsonTypeName(typ.Type.Kind().String())+", not a JSON "+typ.Value)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		f, _ := strconv.Unquote(name)
+		return fieldError(f, "unknown field")
+	}
+	return fieldError("body", "not a valid JSON request")
+}
+
+// jsonTypeName names a Go kind the way an API user thinks of it.
+func jsonTypeName(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(kind, "float"):
+		return "a number"
+	case kind == "string":
+		return "a string"
+	case kind == "bool":
+		return "true or false"
+	case kind == "slice" || kind == "array":
+		return "an array"
+	}
+	return "an object"
+}
+
+// fieldError returns an EINVALID error about one field, with the message
+// "field: problem" and one detail.
+func fieldError(field, problem string) error {
+	return &muster.Error{Code: muster.EINVALID, Message: field + ": " + problem,
+		Details: []muster.ErrorDetail{{Field: field, Message: problem}}}
+}
+
+// query parses the query parameters of one request, collecting a detail for
+// each bad one; err reports them all at once.
+type query struct {
+	values  url.Values
+	details []muster.ErrorDetail
+}
+
+// newQuery returns the query of r; known lists every parameter the
+// endpoint accepts, and any other is an error.
+func newQuery(r *http.Request, known ...string) *query {
+	q := &query{values: r.URL.Query()}
+	names := make([]string, 0, len(q.values))
+	for name := range q.values {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(known, name) {
+			list := "it takes no parameters"
+			if len(known) > 0 {
+				list = "the parameters are " + strings.Join(known, ", ")
+			}
+			q.bad(name, "unknown query parameter; "+list)
+		}
+	}
+	return q
+}
+
+// bad records a problem with a parameter.
+func (q *query) bad(field, msg string) {
+	q.details = append(q.details, muster.ErrorDetail{Field: field, Message: msg})
+}
+
+// str returns the single value of the parameter, or "".
+func (q *query) str(name string) string {
+	vs := q.values[name]
+	if len(vs) > 1 {
+		q.bad(name, "give it once")
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(vs[0])
+}
+
+// list returns the values of a repeatable parameter, each of which may
+// also be a comma-separated list, without empty items.
+func (q *query) list(name string) []string {
+	var out []string
+	for _, v := range q.values[name] {
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
+}
+
+// int returns the parameter as a whole number from lo to hi, or def when
+// it is absent.
+func (q *query) int(name string, def, lo, hi int) int {
+	s := q.str(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		q.bad(name, fmt.Sprintf("must be a whole number from %d to %d", lo, hi))
+		return def
+	}
+	return n
+}
+
+// bool returns the parameter as true or false (also 1 or 0), false when
+// it is absent.
+func (q *query) bool(name string) bool {
+	switch s := q.str(name); s {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	q.bad(name, "must be true or false")
+	return false
+}
+
+// code returns the parameter when it is a well-formed unit or
+// qualification code, or "".
+func (q *query) code(name string) string {
+	s := q.str(name)
+	if s != "" && !muster.ValidCode(s) {
+		q.bad(name, "not a valid code: 1–32 letters, digits, '.', '_' or '-'")
+		return ""
+	}
+	return s
+}
+
+// err returns the EINVALID error of the bad parameters, or nil.
+func (q *query) err() error {
+	if len(q.details) == 0 {
+		return nil
+	}
+	msg := q.details[0].String()
+	if n := len(q.details) - 1; n > 0 {
+		msg += fmt.Sprintf(" (and %d more problems)", n)
+	}
+	return &muster.Error{Code: muster.EINVALID, Message: msg, Details: q.details}
+}
+
+// created writes v with 201 Created and a Location header.
+func created(w http.ResponseWriter, location string, v any) {
+	w.Header().Set("Location", location)
+	writeJSON(w, http.StatusCreated, v)
+}
+
+// apiNotFound answers any /api/ request no route matches.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.apiError(w, r, muster.Errorf(muster.ENOTFOUND, "There is no API endpoint %s %s; see /api/v1/openapi.json.", r.Method, r.URL.Path))
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/muster-force/muster"
+)
+
+// sessionCookie holds the secret of a staff user's session.
+const sessionCookie = "muster_session"
+
+// apiAuth admits requests that carry a valid bearer token, or a session
+// cookie from the web UI, and puts the actor in the request context.
+func (s *Server) apiAuth(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var actor *muster.Actor
+		var err error
+		if h := r.Header.Get("Authorization"); h != "" {
+			secret, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok || strings.TrimSpace(secret) == "" {
+				s.apiError(w, r, muster.Errorf(muster.EUNAUTHORIZED, "The Authorization header must be \"Bearer TOKEN\"."))
+				return
+			}
+			actor, err = s.Access.TokenActor(ctx, strings.TrimSpace(secret))
+		} else if c, cerr := r.Cookie(sessionCookie); cerr == nil {
+			actor, err = s.Access.SessionActor(ctx, c.Value)
+			if err == nil && !safeMethod(r.Method) {
+				// A session may change data only from muster's own pages.
+				if cerr := s.crossOrigin.Check(r); cerr != nil {
+					err = muster.Errorf(muster.EFORBIDDEN, "Cross-origin request refused.")
+				}
+			}
+		} else {
+			err = muster.Errorf(muster.EUNAUTHORIZED, "An API token is required: Authorization: Bearer TOKEN.")
+		}
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		next(w, r.WithContext(muster.NewContextWithActor(ctx, actor)))
+	})
+}
+
+// pageAuth admits requests with a live session and redirects the others to
+// the login page.
+func (s *Server) pageAuth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil {
+			s.redirectToLogin(w, r)
+			return
+		}
+		actor, err := s.Access.SessionActor(r.Context(), c.Value)
+		if err != nil {
+			if muster.ErrorCode(err) == muster.EUNAUTHORIZED {
+				s.redirectToLogin(w, r)
+				return
+			}
+			s.pageError(w, r, err)
+			return
+		}
+		next(w, r.WithContext(muster.NewContextWithActor(r.Context(), actor)))
+	}
+}
+
+func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request) {
+	target := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// csrf guards the web UI's forms: a cross-origin check on every unsafe
+// request, plus the form token checked by the page handlers (see
+// checkFormToken).
+func (s *Server) csrf(next http.HandlerFunc) http.Handler {
+	return s.crossOrigin.Handler(next)
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// statusWriter remembers the status of the response it passes on.
+type statusWriter struct {
+	http.ResponseWriter
+	status int // 0 until the header is written
+}
+
+// WriteHeader records the final status and passes it on.
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write passes b on; it implies status 200 when no header was written.
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush sends buffered data to the client, for streamed responses.
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// recoverPanics turns a panic in a handler into a logged error (with the
+// stack) and a 500 JSON error for the client (without it). When the
+// response has already begun, the connection is cut instead.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.Logger.Error("panic", "method", r.Method, "path", r.URL.Path,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if sw.status != 0 {
+				panic(http.ErrAbortHandler)
+			}
+			var body errorBody
+			body.Error.Code = muster.EINTERNAL
+			body.Error.Message = "Internal error."
+			body.Error.Details = []muster.ErrorDetail{}
+			writeJSON(sw, http.StatusInternalServerError, body)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// observe counts each request by route pattern and status, and times it,
+// in s.metrics. A request that panics before answering counts as a 500.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		done := false
+		defer func() {
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // what net/http sends for an empty answer
+				if !done {
+					status = http.StatusInternalServerError
+				}
+			}
+			d := time.Since(start)
+			s.metrics.observe(r.Pattern, status, d)
+			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "duration", d)
+		}()
+		next.ServeHTTP(sw, r)
+		done = true
+	})
+}
+
+// contentSecurityPolicy allows only muster's own scripts, styles, images
+// and forms, and no framing.
+const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"frame-ancestors 'none'; form-action 'self'"
+
+// securityHeaders sets the headers that keep browsers strict with every
+// response: no MIME sniffing, no referrer to other sites, no framing, and
+// a content security policy.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"image"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/pquerna/otp"
+
+	"github.com/muster-force/muster"
+)
+
+// accountView is the data of the account page. During TOTP set-up it
+// carries the otpauth:// URL, its secret and the URL as a QR code.
+type accountView struct {
+	TOTPEnabled bool // known only when the access service lists the user
+	SetupURL    string
+	Secret      string
+	QR          template.HTML // an inline SVG; "" when it cannot be drawn
+	Error       string
+}
+
+// pageAccount shows who is signed in and offers to set up two-factor
+// sign-in with an authenticator app.
+func (s *Server) pageAccount(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "account", &view{Title: "Account", Nav: "account", Data: s.accountData(r)})
+}
+
+// accountData returns the account page's data for the actor of r.
+func (s *Server) accountData(r *http.Request) accountView {
+	var data accountView
+	a := muster.ActorFrom(r.Context())
+	// Only admins may list users; for the others the state stays unknown
+	// and the page simply offers the set-up.
+	if a == nil || a.Kind != "user" {
+		return data
+	}
+	if users, err := s.Access.FindUsers(r.Context()); err == nil {
+		for _, u := range users {
+			if u.ID == a.ID {
+				data.TOTPEnabled = u.TOTPEnabled
+			}
+		}
+	}
+	return data
+}
+
+// pageAccountTOTP sets up two-factor sign-in in two steps: action=begin
+// makes a new secret and shows it; action=confirm switches it on once the
+// user enters a code from the app.
+func (s *Server) pageAccountTOTP(w http.ResponseWriter, r *http.Request) {
+	if err := s.parseForm(w, r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	data := s.accountData(r)
+	status := http.StatusOK
+	switch r.PostFormValue("action") {
+	case "begin":
+		u, err := s.Access.BeginTOTP(ctx)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		data.setup(u)
+	case "confirm":
+		code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
+		err := s.Access.ConfirmTOTP(ctx, code)
+		if err == nil {
+			s.redirectWithFlash(w, r, "/account", "Two-factor sign-in is on: from now on, sign in with a code from your app.")
+			return
+		}
+		switch muster.ErrorCode(err) {
+		case muster.EUNAUTHORIZED, muster.EINVALID, muster.ERATELIMIT:
+			// Show the same secret again: it stays pending until confirmed.
+			status = statusFor(err)
+			if status == http.StatusUnauthorized {
+				status = http.StatusBadRequest // the session is fine; the code is wrong
+			}
+			data.Error = "That code is not right: check the time on your phone and enter the current code."
+			if muster.ErrorCode(err) != muster.EUNAUTHORIZED {
+				data.Error = muster.ErrorMessage(err)
+			}
+			data.setup(r.PostFormValue("url"))
+		default:
+			s.pageError(w, r, err)
+			return
+		}
+	default:
+		s.pageError(w, r, muster.Errorf(muster.EINVALID, "Unknown action."))
+		return
+	}
+	s.render(w, r, status, "account", &view{Title: "Account", Nav: "account", Data: data})
+}
+
+// setup fills in the set-up of the otpauth:// URL u.
+func (data *accountView) setup(u string) {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme != "otpauth" {
+		return
+	}
+	data.SetupURL = u
+	data.Secret = parsed.Query().Get("secret")
+	data.QR = qrSVG(u)
+}
+
+// qrSVG draws u as a QR code in an inline SVG (so that it needs neither a
+// data: URL nor a route of its own), or returns "" when it cannot.
+func qrSVG(u string) template.HTML {
+	key, err := otp.NewKeyFromURL(u)
+	if err != nil {
+		return ""
+	}
+	// The image is unscaled, one pixel a module, at the code's own size:
+	// 17+4v modules for version v.
+	var img image.Image
+	for n := 21; n <= 177 && img == nil; n += 4 {
+		img, _ = key.Image(n, n)
+	}
+	if img == nil {
+		return ""
+	}
+	b := img.Bounds()
+	const quiet = 4
+	var path strings.Builder
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; {
+			if !dark(img, x, y) {
+				x++
+				continue
+			}
+			start := x
+			for x < b.Max.X && dark(img, x, y) {
+				x++
+			}
+			fmt.Fprintf(&path, "M%d %dh%dv1h-%dz", start-b.Min.X+quiet, y-b.Min.Y+quiet, x-start, x-start)
+		}
+	}
+	size := b.Dx() + 2*quiet
+	return template.HTML(fmt.Sprintf(`<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="QR code of the set-up link" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path d="%s" fill="#000"/></svg>`,
+		size, size, size, size, path.String()))
+}
+
+// dark reports whether the pixel at x, y is dark.
+func dark(img image.Image, x, y int) bool {
+	r, g, b, _ := img.At(x, y).RGBA()
+	return r+g+b < 3*0x8000
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/sqldb"
+	"github.com/muster-force/muster/internal/sqldbtest"
+)
+
+func TestAccountTOTP(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newUIEnv(t, db)
+		c := e.signedIn("admin", muster.RoleAdmin, "TD")
+		wantPage(t, c.get("/account"), http.StatusOK, "Signed in as", "admin", "Set up an authenticator app", `name="csrf_token"`)
+
+		rec := c.post("/account/totp", c.withToken(url.Values{"action": {"begin"}}))
+		wantPage(t, rec, http.StatusOK, "otpauth://totp/", `<svg class="qr"`, `id="totp-secret"`, `name="action" value="confirm"`)
+		setup := htmlText(regexpFind(t, rec.Body.String(), `name="url" value="([^"]*)"`))
+		u, err := url.Parse(setup)
+		if err != nil || u.Query().Get("secret") == "" {
+			t.Fatalf("set-up URL %q: %v", setup, err)
+		}
+		if got := regexpFind(t, rec.Body.String(), `id="totp-secret">([^<]*)<`); got != u.Query().Get("secret") {
+			t.Errorf("shown key %q, URL's secret %q", got, u.Query().Get("secret"))
+		}
+
+		bad := c.post("/account/totp", c.withToken(url.Values{"action": {"confirm"}, "code": {"000000"}, "url": {setup}}))
+		wantPage(t, bad, http.StatusBadRequest, "not valid", `<svg class="qr"`)
+
+		code, err := totp.GenerateCode(u.Query().Get("secret"), sqldbtest.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec = c.post("/account/totp", c.withToken(url.Values{"action": {"confirm"}, "code": {code}, "url": {setup}}))
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("confirm: %d\n%s", rec.Code, rec.Body)
+		}
+		wantPage(t, c.follow(rec), http.StatusOK, "Two-factor sign-in is on", "Set up again")
+
+		// From now on the login form needs the code as well.
+		c2 := e.client()
+		wantPage(t, c2.post("/login", url.Values{"login": {"admin"}, "password": {uiPassword}}), http.StatusUnauthorized, "Wrong login")
+		later := sqldbtest.Now.Add(30 * time.Second) // the code of the confirmed step is used up
+		db.Now = func() time.Time { return later }
+		next, _ := totp.GenerateCode(u.Query().Get("secret"), later)
+		rec = c2.post("/login", url.Values{"login": {"admin"}, "password": {uiPassword}, "code": {next}})
+		if rec.Code != http.StatusSeeOther || c2.cookies[sessionCookie] == nil {
+			t.Fatalf("sign in with a code: %d\n%s", rec.Code, rec.Body)
+		}
+	})
+}
+
+func TestQRSVG(t *testing.T) {
+	if got := qrSVG("not a url\x00"); got != "" {
+		t.Errorf("qrSVG of a bad URL = %q", got)
+	}
+	svg := string(qrSVG("otpauth://totp/muster:admin?secret=JBSWY3DPEHPK3PXP&issuer=muster"))
+	if len(svg) < 500 || svg[:4] != "<svg" {
+		t.Errorf("qrSVG = %q", svg)
+	}
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/muster-force/muster"
+)
+
+// loginView is the data of the login form.
+type loginView struct {
+	Login string
+	Next  string
+	Error string
+}
+
+// pageLogin shows the login form, or sends a user who is signed in already
+// on to ?next=.
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"))
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if _, err := s.Access.SessionActor(r.Context(), c.Value); err == nil {
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "login", &view{Title: "Sign in", Data: loginView{Next: next}})
+}
+
+// pageLoginSubmit checks the login, password and one-time code, starts a
+// session and redirects to ?next= when it is a local path. Wrong
+// credentials show the form again with 401, keeping the login but never the
+// password. The form has no form token; see form.go.
+func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := s.parseFormOnly(w, r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	data := loginView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: localPath(r.PostFormValue("next"))}
+	code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
+	ctx := r.Context()
+	u, err := s.Access.Authenticate(ctx, data.Login, r.PostFormValue("password"), code)
+	if err == nil {
+		var secret string
+		secret, err = s.Access.CreateSession(ctx, u.ID)
+		if err == nil {
+			s.setSessionCookie(w, secret)
+			http.Redirect(w, r, data.Next, http.StatusSeeOther)
+			return
+		}
+	}
+	switch muster.ErrorCode(err) {
+	case muster.EUNAUTHORIZED:
+		data.Error = "Wrong login, password or one-time code."
+	case muster.ERATELIMIT, muster.EINVALID:
+		data.Error = muster.ErrorMessage(err)
+	default:
+		s.pageError(w, r, err)
+		return
+	}
+	s.Logger.Info("sign-in refused", "login", data.Login, "remote", r.RemoteAddr, "code", muster.ErrorCode(err))
+	s.render(w, r, statusFor(err), "login", &view{Title: "Sign in", Data: data})
+}
+
+// pageLogout ends the session and returns to the login page.
+func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.parseForm(w, r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Access.DeleteSession(r.Context(), c.Value); err != nil && muster.ErrorCode(err) != muster.EUNAUTHORIZED {
+			s.pageError(w, r, err)
+			return
+		}
+	}
+	s.clearSessionCookie(w)
+	s.redirectWithFlash(w, r, "/login", "You are signed out.")
+}

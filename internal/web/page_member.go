@@ -1,0 +1,38 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/muster-force/muster"
+)
+
+// memberView is the data of a member's page.
+type memberView struct {
+	Member  *muster.Member
+	Quals   []qualMark
+	History []muster.StatusChange
+	Today   string
+	CanEdit bool
+}
+
+// pageMember shows every field of a member, the qualifications marked
+// valid or expired today, the assignments and the status history.
+func (s *Server) pageMember(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sn := r.PathValue("service_number")
+	m, err := s.Members.FindMember(ctx, sn)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	history, err := s.Members.MemberStatusHistory(ctx, sn)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	today := s.today()
+	a := muster.ActorFrom(ctx)
+	s.render(w, r, http.StatusOK, "member", &view{Title: m.FamilyName + " " + m.GivenName, Nav: "members",
+		Data: memberView{Member: m, Quals: qualMarks(m.Qualifications, today), History: history,
+			Today: today.String(), CanEdit: a != nil && a.Role.Can(muster.PermWriteRoster)}})
+}

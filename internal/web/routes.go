@@ -1,0 +1,57 @@
+package web
+
+import "net/http"
+
+// routes is muster's one route table.
+func (s *Server) routes(mux *http.ServeMux) {
+	api := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.apiAuth(h)) }
+	page := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.csrf(s.pageAuth(h))) }
+	open := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.csrf(h)) }
+
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /metrics", s.handleMetrics)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
+
+	api("GET /api/v1/units", s.apiListUnits)
+	api("POST /api/v1/units", s.apiCreateUnit)
+	api("POST /api/v1/units/import", s.apiImportUnits)
+	api("GET /api/v1/units/{code}", s.apiGetUnit)
+	api("PATCH /api/v1/units/{code}", s.apiUpdateUnit)
+	api("GET /api/v1/units/{code}/strength", s.apiUnitStrength)
+
+	api("GET /api/v1/members", s.apiListMembers)
+	api("POST /api/v1/members", s.apiCreateMember)
+	api("POST /api/v1/members/import", s.apiImportMembers)
+	api("GET /api/v1/members/export", s.apiExportMembers)
+	api("GET /api/v1/members/{service_number}", s.apiGetMember)
+	api("PATCH /api/v1/members/{service_number}", s.apiUpdateMember)
+	api("GET /api/v1/members/{service_number}/history", s.apiMemberHistory)
+
+	api("GET /api/v1/qualifications", s.apiListQualifications)
+	api("PUT /api/v1/qualifications/{code}", s.apiSaveQualification)
+	api("GET /api/v1/audit", s.apiListAudit)
+	api("GET /api/v1/tokens", s.apiListTokens)
+	api("POST /api/v1/tokens", s.apiCreateToken)
+	api("DELETE /api/v1/tokens/{id}", s.apiRevokeToken)
+	api("GET /api/v1/users", s.apiListUsers)
+	api("POST /api/v1/users", s.apiCreateUser)
+	mux.Handle("/api/", s.apiAuth(s.apiNotFound))
+
+	mux.Handle("GET /static/", staticFiles())
+	open("GET /login", s.pageLogin)
+	open("POST /login", s.pageLoginSubmit)
+	page("POST /logout", s.pageLogout)
+	page("GET /{$}", s.pageDashboard)
+	page("GET /units", s.pageUnits)
+	page("GET /units/{code}", s.pageUnit)
+	page("GET /members", s.pageMembers)
+	page("GET /members/{service_number}", s.pageMember)
+	page("GET /members/{service_number}/edit", s.pageMemberEdit)
+	page("POST /members/{service_number}", s.pageMemberSave)
+	page("GET /import", s.pageImport)
+	page("POST /import", s.pageImportSubmit)
+	page("GET /export", s.pageExport)
+	page("GET /account", s.pageAccount)
+	page("POST /account/totp", s.pageAccountTOTP)
+	page("/", s.pageNotFound)
+}

@@ -1,0 +1,65 @@
+// Package web serves muster over HTTP: the JSON API under /api/v1, the
+// server-rendered staff UI, /healthz and /metrics. Handlers parse and
+// validate input, call the services with the actor in the context, and turn
+// every error into a response in one place (error.go).
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// Services are what the server needs from storage.
+type Services struct {
+	Units          muster.UnitService
+	Members        muster.MemberService
+	Roster         muster.RosterService
+	Access         muster.AccessService
+	Audit          muster.AuditService
+	Qualifications muster.QualificationService
+	// Ping reports whether the database answers, for /healthz.
+	Ping func(ctx context.Context) error
+}
+
+// Server is muster's HTTP front.
+type Server struct {
+	Services
+	Logger *slog.Logger
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// SecureCookies marks cookies Secure; on unless muster serves plain
+	// HTTP on a loopback address.
+	SecureCookies bool
+	// MaxImportBytes bounds an uploaded CSV file.
+	MaxImportBytes int64
+
+	metrics *metrics
+	pages   *pages
+	// crossOrigin refuses state-changing requests that browsers mark as
+	// coming from another site (Sec-Fetch-Site, Origin).
+	crossOrigin *http.CrossOriginProtection
+}
+
+// NewServer returns a server over the services.
+func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
+	s := &Server{Services: svc, Logger: logger, Now: time.Now, SecureCookies: true, MaxImportBytes: 512 << 20,
+		metrics: newMetrics(), crossOrigin: http.NewCrossOriginProtection()}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = p
+	return s, nil
+}
+
+// Handler returns the server's handler: the route table wrapped in the
+// middleware every request passes through.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return s.recoverPanics(s.observe(securityHeaders(mux)))
+}
