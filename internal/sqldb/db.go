@@ -86,3 +86,4 @@ func (db *DB) now() time.Time {
 func (db *DB) today() muster.Date {
 	return muster.DateOf(db.now())
 }
+

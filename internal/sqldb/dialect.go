@@ -31,19 +31,15 @@ func openSQLite(path string) (read, write *sql.DB, err error) {
 		return nil, nil, fmt.Errorf("sqlite path %q must not contain '?' or '#'", path)
 	}
 	file := "file:" + url.PathEscape(path)
-	write, err = sql.Open("sqlite3", file+"?"+sqlitePragmas)
-	if err != nil {
-		return nil, nil, err
+	open := func(params string) *sql.DB {
+		return sql.OpenDB(&sqliteConnector{dsn: file + "?" + params, drv: &sqlite3.SQLiteDriver{}})
 	}
+	write = open(sqlitePragmas)
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	read, err = sql.Open("sqlite3", file+"?"+strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1)+"&_query_only=true")
-	if err != nil {
-		write.Close()
-		return nil, nil, err
-	}
+	read = open(strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1) + "&_query_only=true")
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	read.SetConnMaxIdleTime(0)

@@ -86,6 +86,10 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 			return err
 		}
 		defer w.close()
+		bulk, err := tx.newBulkLoad(ctx)
+		if err != nil {
+			return err
+		}
 		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}}
 		batches := prefetch(ctx, src, importBatch)
 		defer batches.stop()
@@ -96,11 +100,17 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 			if err := imp.batch(ctx, batch.recs); err != nil {
 				return err
 			}
+			if err := bulk.grew(ctx, res.Created); err != nil {
+				return err
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return err // the reader stopped early: do not commit half a file
 		}
 		if err := imp.problems.err("file"); err != nil {
+			return err
+		}
+		if err := bulk.finish(ctx); err != nil {
 			return err
 		}
 		if err := tx.audit(ctx, "member.import", "import", "members", nil, res); err != nil {

@@ -10,9 +10,11 @@ import (
 
 var _ muster.MemberService = (*DB)(nil)
 
-const memberColumns = `m.id, m.service_number, m.family_name, m.given_name, m.birth_date, u.code, m.unit_id,
-	m.position, m.status, m.phone, m.email, m.employer, m.created_at, m.updated_at
-	FROM members m JOIN units u ON u.id = m.unit_id`
+// memberFields are the columns scanMember reads, with units joined as u.
+const memberFields = `m.id, m.service_number, m.family_name, m.given_name, m.birth_date, u.code, m.unit_id,
+	m.position, m.status, m.phone, m.email, m.employer, m.created_at, m.updated_at`
+
+const memberColumns = memberFields + ` FROM members m JOIN units u ON u.id = m.unit_id`
 
 func scanMember(row interface{ Scan(...any) error }) (*muster.Member, error) {
 	var m muster.Member

@@ -1,0 +1,79 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/rostercsv"
+)
+
+// TestBulkImportRebuildsIndexes imports enough members to take the bulk
+// path, and checks that the indexes are back after a good import and
+// untouched after a failed one.
+func TestBulkImportRebuildsIndexes(t *testing.T) {
+	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("test"))
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "bulk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateUnit(ctx, &muster.Unit{Code: "U", Name: "U", Kind: muster.UnitCommand}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveQualification(ctx, &muster.Qualification{Code: "Q", Name: "Q"}); err != nil {
+		t.Fatal(err)
+	}
+	file := func(from, n int, bad bool) string {
+		var b strings.Builder
+		b.WriteString("service_number,family_name,given_name,birth_date,unit,status,qualifications\n")
+		for i := from; i < from+n; i++ {
+			family := []string{"Петров", "Сидоров"}[i%2]
+			fmt.Fprintf(&b, "S%06d,%s,Иван,1980-01-01,U,active,Q\n", i, family)
+		}
+		if bad {
+			b.WriteString("X1,Петров,Иван,1980-02-30,U,active,Q\n")
+		}
+		return b.String()
+	}
+	load := func(text string) error {
+		src, err := rostercsv.NewMemberReader(strings.NewReader(text), "bulk.csv")
+		if err != nil {
+			return err
+		}
+		_, err = db.ImportMembers(ctx, src, muster.ImportOptions{})
+		return err
+	}
+	indexes := func() int {
+		var n int
+		db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ($1, $2, $3)`,
+			bulkIndexes[0], bulkIndexes[1], bulkIndexes[2]).Scan(&n)
+		return n
+	}
+	if err := load(file(0, 25_000, false)); err != nil {
+		t.Fatal(err)
+	}
+	if indexes() != len(bulkIndexes) {
+		t.Fatalf("after a bulk import %d of the %d indexes exist", indexes(), len(bulkIndexes))
+	}
+	page, err := db.FindMembers(ctx, muster.MemberFilter{Unit: "U", Qualification: "Q", Query: "sidor"})
+	if err != nil || page.Total != 12_500 {
+		t.Fatalf("search after bulk import: %v, %v", page, err)
+	}
+	err = load(file(25_000, 25_000, true))
+	if muster.ErrorCode(err) != muster.EUNPROCESSABLE {
+		t.Fatalf("bad bulk import: %v", err)
+	}
+	if indexes() != len(bulkIndexes) {
+		t.Fatalf("after a failed bulk import %d of the %d indexes exist", indexes(), len(bulkIndexes))
+	}
+	if page, _ := db.FindMembers(ctx, muster.MemberFilter{}); page.Total != 25_000 {
+		t.Fatalf("after a failed import %d members, want 25000", page.Total)
+	}
+}
