@@ -8,8 +8,14 @@ import (
 // bulkIndexes are the secondary indexes a large import drops and rebuilds
 // on SQLite: building an index by sorting once is several times faster than
 // inserting a million rows into it one at a time. The unique index on
-// service numbers stays, since the import looks members up by it.
-var bulkIndexes = []string{"members_search", "members_unit", "member_qualifications_valid"}
+// service numbers is dropped too when the import starts from an empty
+// roster (initialIndexes): every member is then one the import created and
+// remembers, so it needs no lookups, and rebuilding the unique index proves
+// the file held no duplicates.
+var (
+	bulkIndexes    = []string{"members_search", "members_unit", "member_qualifications_valid"}
+	initialIndexes = append([]string{"members_service_number"}, bulkIndexes...)
+)
 
 // bulkThreshold is how many new rows an import must create, and at least
 // half the table's size, before it rebuilds the indexes instead of
@@ -19,7 +25,7 @@ const bulkThreshold = 20_000
 // bulkLoad tracks whether an import has dropped the secondary indexes.
 type bulkLoad struct {
 	tx       *Tx
-	existing int      // members before the import
+	existing int      // members before the import; -1 on PostgreSQL
 	dropped  []string // CREATE INDEX statements to run before commit
 }
 
@@ -45,7 +51,11 @@ func (b *bulkLoad) grew(ctx context.Context, created int) error {
 	if b.existing < 0 || b.dropped != nil || created < bulkThreshold || created < b.existing/2 {
 		return nil
 	}
-	for _, name := range bulkIndexes {
+	names := bulkIndexes
+	if b.initial() {
+		names = initialIndexes
+	}
+	for _, name := range names {
 		var def string
 		if err := b.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1`, name).Scan(&def); err != nil {
 			return fmt.Errorf("read index %s: %w", name, err)
@@ -57,6 +67,10 @@ func (b *bulkLoad) grew(ctx context.Context, created int) error {
 	}
 	return nil
 }
+
+// initial reports whether the import started from an empty roster on
+// SQLite, where it tracks service numbers itself instead of looking them up.
+func (b *bulkLoad) initial() bool { return b.existing == 0 }
 
 // finish rebuilds the dropped indexes, inside the import's transaction.
 func (b *bulkLoad) finish(ctx context.Context) error {

@@ -30,7 +30,7 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	if err := db.SaveQualification(ctx, &muster.Qualification{Code: "Q", Name: "Q"}); err != nil {
 		t.Fatal(err)
 	}
-	file := func(from, n int, bad bool) string {
+	file := func(from, n int, bad bool, dup ...int) string {
 		var b strings.Builder
 		b.WriteString("service_number,family_name,given_name,birth_date,unit,status,qualifications\n")
 		for i := from; i < from+n; i++ {
@@ -39,6 +39,9 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 		}
 		if bad {
 			b.WriteString("X1,Петров,Иван,1980-02-30,U,active,Q\n")
+		}
+		for _, i := range dup {
+			fmt.Fprintf(&b, "S%06d,Дубль,Иван,1980-01-01,U,active,Q\n", i)
 		}
 		return b.String()
 	}
@@ -52,15 +55,24 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	}
 	indexes := func() int {
 		var n int
-		db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ($1, $2, $3)`,
-			bulkIndexes[0], bulkIndexes[1], bulkIndexes[2]).Scan(&n)
+		db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ($1, $2, $3, $4)`,
+			initialIndexes[0], initialIndexes[1], initialIndexes[2], initialIndexes[3]).Scan(&n)
 		return n
+	}
+	// A first load into an empty roster finds a duplicate far from its twin
+	// without the unique index, and leaves every index in place.
+	err = load(file(0, 25_000, false, 3))
+	if d := muster.ErrorDetails(err); len(d) != 1 || d[0].Line != 25_002 || !strings.Contains(d[0].Message, "first on line 5") {
+		t.Fatalf("duplicate in a first load: %v %+v", err, d)
+	}
+	if indexes() != len(initialIndexes) {
+		t.Fatalf("after a failed first load %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
 	if err := load(file(0, 25_000, false)); err != nil {
 		t.Fatal(err)
 	}
-	if indexes() != len(bulkIndexes) {
-		t.Fatalf("after a bulk import %d of the %d indexes exist", indexes(), len(bulkIndexes))
+	if indexes() != len(initialIndexes) {
+		t.Fatalf("after a bulk import %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
 	page, err := db.FindMembers(ctx, muster.MemberFilter{Unit: "U", Qualification: "Q", Query: "sidor"})
 	if err != nil || page.Total != 12_500 {
@@ -70,8 +82,8 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	if muster.ErrorCode(err) != muster.EUNPROCESSABLE {
 		t.Fatalf("bad bulk import: %v", err)
 	}
-	if indexes() != len(bulkIndexes) {
-		t.Fatalf("after a failed bulk import %d of the %d indexes exist", indexes(), len(bulkIndexes))
+	if indexes() != len(initialIndexes) {
+		t.Fatalf("after a failed bulk import %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
 	if page, _ := db.FindMembers(ctx, muster.MemberFilter{}); page.Total != 25_000 {
 		t.Fatalf("after a failed import %d members, want 25000", page.Total)

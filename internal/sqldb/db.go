@@ -86,4 +86,3 @@ func (db *DB) now() time.Time {
 func (db *DB) today() muster.Date {
 	return muster.DateOf(db.now())
 }
-

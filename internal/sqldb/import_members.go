@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/muster-force/muster"
 )
@@ -90,7 +91,10 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 		if err != nil {
 			return err
 		}
-		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}}
+		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}, bulk: bulk}
+		if bulk.initial() {
+			imp.created = map[string]int{}
+		}
 		batches := prefetch(ctx, src, importBatch)
 		defer batches.stop()
 		for batch := range batches.c {
@@ -138,6 +142,8 @@ type memberImport struct {
 	newBad   map[string]int // service numbers of new members whose rows had problems
 	creates  []*muster.Member
 	pending  map[string]int // service numbers created in this batch, by line
+	bulk     *bulkLoad
+	created  map[string]int // on an initial load: every service number created, by line
 }
 
 // importBatch is how many records an import reads, looks up and writes at
@@ -163,6 +169,10 @@ func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord)
 	}
 	for _, m := range imp.creates {
 		imp.seen.mark(m.ID, imp.pending[m.ServiceNumber])
+		if imp.created != nil {
+			// Clone: the parsed string shares memory with its whole CSV line.
+			imp.created[strings.Clone(m.ServiceNumber)] = imp.pending[m.ServiceNumber]
+		}
 	}
 	imp.res.Created += len(imp.creates)
 	return nil
@@ -177,8 +187,8 @@ func (imp *memberImport) lookup(ctx context.Context, recs []*muster.MemberRecord
 		}
 	}
 	found := map[string]*muster.Member{}
-	if len(numbers) == 0 {
-		return found, nil
+	if len(numbers) == 0 || imp.created != nil {
+		return found, nil // an initial load: nothing exists but what it created
 	}
 	var w where
 	w.add("m.service_number IN ("+marks(len(numbers))+")", numbers...)
@@ -275,6 +285,9 @@ func (imp *memberImport) firstLine(before *muster.Member, serviceNumber string) 
 		return imp.seen.line(before.ID)
 	}
 	if line, ok := imp.pending[serviceNumber]; ok {
+		return line
+	}
+	if line, ok := imp.created[serviceNumber]; ok {
 		return line
 	}
 	return imp.newBad[serviceNumber]

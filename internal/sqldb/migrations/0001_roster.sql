@@ -32,7 +32,7 @@ CREATE TABLE qualifications (
 
 CREATE TABLE members (
 	id {{id}},
-	service_number {{key}} NOT NULL UNIQUE,
+	service_number {{key}} NOT NULL,
 	family_name TEXT NOT NULL,
 	given_name TEXT NOT NULL,
 	search_key {{key}} NOT NULL,
@@ -46,6 +46,9 @@ CREATE TABLE members (
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL
 );
+-- A named index rather than a column constraint, so that a first bulk load
+-- can build it once at the end (see sqldb/bulkindex.go).
+CREATE UNIQUE INDEX members_service_number ON members(service_number);
 CREATE INDEX members_unit ON members(unit_id, status);
 CREATE INDEX members_search ON members(search_key, service_number);
 
