@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"hash/fnv"
 
 	"github.com/muster-force/muster"
 )
@@ -93,7 +93,7 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 		}
 		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}, bulk: bulk}
 		if bulk.initial() {
-			imp.created = map[string]int{}
+			imp.created = map[uint64]int64{}
 		}
 		batches := prefetch(ctx, src, importBatch)
 		defer batches.stop()
@@ -143,7 +143,7 @@ type memberImport struct {
 	creates  []*muster.Member
 	pending  map[string]int // service numbers created in this batch, by line
 	bulk     *bulkLoad
-	created  map[string]int // on an initial load: every service number created, by line
+	created  map[uint64]int64 // on an initial load: every member created, by hash of service number
 }
 
 // importBatch is how many records an import reads, looks up and writes at
@@ -170,8 +170,7 @@ func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord)
 	for _, m := range imp.creates {
 		imp.seen.mark(m.ID, imp.pending[m.ServiceNumber])
 		if imp.created != nil {
-			// Clone: the parsed string shares memory with its whole CSV line.
-			imp.created[strings.Clone(m.ServiceNumber)] = imp.pending[m.ServiceNumber]
+			imp.created[hashNumber(m.ServiceNumber)] = m.ID
 		}
 	}
 	imp.res.Created += len(imp.creates)
@@ -230,7 +229,7 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 		report()
 		return nil
 	}
-	if first := imp.firstLine(before, m.ServiceNumber); first > 0 {
+	if first := imp.firstLine(ctx, before, m.ServiceNumber); first > 0 {
 		bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: fmt.Sprintf("%s appears more than once in the file (first on line %d)", m.ServiceNumber, first)})
 		report()
 		return nil
@@ -280,15 +279,15 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 
 // firstLine returns the line that already touched this member in the
 // import, or 0.
-func (imp *memberImport) firstLine(before *muster.Member, serviceNumber string) int {
+func (imp *memberImport) firstLine(ctx context.Context, before *muster.Member, serviceNumber string) int {
 	if before != nil {
 		return imp.seen.line(before.ID)
 	}
 	if line, ok := imp.pending[serviceNumber]; ok {
 		return line
 	}
-	if line, ok := imp.created[serviceNumber]; ok {
-		return line
+	if id, ok := imp.created[hashNumber(serviceNumber)]; ok {
+		return imp.createdLine(ctx, id, serviceNumber)
 	}
 	return imp.newBad[serviceNumber]
 }
@@ -329,4 +328,27 @@ func (imp *memberImport) merge(before, m *muster.Member) *muster.Member {
 		after.Qualifications = m.Qualifications
 	}
 	return &after
+}
+
+// hashNumber keys the service numbers an initial load has created: eight
+// bytes a member instead of the string (which shares memory with its whole
+// CSV line).
+func hashNumber(serviceNumber string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(serviceNumber))
+	return h.Sum64()
+}
+
+// createdLine returns the line that created member id when its service
+// number really is serviceNumber, and otherwise (two numbers with one
+// hash, about once in 10^13 pairs) looks the number up the slow way.
+func (imp *memberImport) createdLine(ctx context.Context, id int64, serviceNumber string) int {
+	var sn string
+	if err := imp.tx.QueryRowContext(ctx, `SELECT service_number FROM members WHERE id = $1`, id).Scan(&sn); err == nil && sn == serviceNumber {
+		return imp.seen.line(id)
+	}
+	if err := imp.tx.QueryRowContext(ctx, `SELECT id FROM members WHERE service_number = $1`, serviceNumber).Scan(&id); err == nil {
+		return imp.seen.line(id)
+	}
+	return 0
 }
