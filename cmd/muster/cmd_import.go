@@ -5,37 +5,24 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/rostercsv"
 )
 
 func cmdImportMembers(ctx context.Context, e *env, args []string) error {
-	return importFile(ctx, e, args, "members", func(ctx context.Context, svc muster.RosterService, r io.Reader, name string, opt muster.ImportOptions) (*muster.ImportResult, error) {
-		src, err := rostercsv.NewMemberReader(r, name)
-		if err != nil {
-			return nil, err
-		}
-		return svc.ImportMembers(ctx, src, opt)
-	})
+	return importFile(ctx, e, args, "members")
 }
 
 func cmdImportUnits(ctx context.Context, e *env, args []string) error {
-	return importFile(ctx, e, args, "units", func(ctx context.Context, svc muster.RosterService, r io.Reader, name string, opt muster.ImportOptions) (*muster.ImportResult, error) {
-		src, err := rostercsv.NewUnitReader(r, name)
-		if err != nil {
-			return nil, err
-		}
-		return svc.ImportUnits(ctx, src, opt)
-	})
+	return importFile(ctx, e, args, "units")
 }
-
-type importFunc func(ctx context.Context, svc muster.RosterService, r io.Reader, name string, opt muster.ImportOptions) (*muster.ImportResult, error)
 
 // importFile runs one import command: it opens FILE (or stdin for "-"),
 // shows progress on a terminal, and reports every problem as
 // "FILE:LINE: field: message".
-func importFile(ctx context.Context, e *env, args []string, what string, fn importFunc) error {
+func importFile(ctx context.Context, e *env, args []string, what string) error {
 	synopsis := "import " + what + " [-db DB] [-dry-run] FILE"
 	fs, dsn := newFlags("import "+what, e)
 	dry := fs.Bool("dry-run", false, "check and count, change nothing")
@@ -71,7 +58,7 @@ func importFile(ctx context.Context, e *env, args []string, what string, fn impo
 		return err
 	}
 	defer db.Close()
-	res, err := fn(systemContext(ctx, e), db, progress, name, muster.ImportOptions{DryRun: *dry})
+	res, err := rostercsv.Import(systemContext(ctx, e), db, what, progress, name, muster.ImportOptions{DryRun: *dry}, muster.Date{})
 	progress.Done()
 	if err != nil {
 		return reportProblems(e, name, err)
@@ -101,6 +88,10 @@ func reportProblems(e *env, name string, err error) error {
 		}
 		fmt.Fprintf(e.stderr, "%s: %s\n", where, d.Message)
 	}
-	fmt.Fprintf(e.stderr, "%s: %s\n", name, muster.ErrorMessage(err))
+	// The summary, unless it only restates the first problem (as a bad
+	// header's message does).
+	if msg := muster.ErrorMessage(err); details[0].Message == "" || !strings.Contains(msg, details[0].Message) {
+		fmt.Fprintf(e.stderr, "%s: %s\n", name, msg)
+	}
 	return errReported
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/muster-force/muster"
@@ -114,7 +115,9 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.As(err, &me) {
 		fmt.Fprintln(stderr, "muster: "+me.Message)
 		for _, d := range me.Details {
-			fmt.Fprintln(stderr, "muster: "+d.String())
+			if !strings.Contains(me.Message, d.String()) { // else said already
+				fmt.Fprintln(stderr, "muster: "+d.String())
+			}
 		}
 		return 1
 	}

@@ -24,34 +24,18 @@ type importResult struct {
 // apiImportUnits answers POST /api/v1/units/import?dry_run=BOOL: a units
 // CSV file in the body, imported all or nothing.
 func (s *Server) apiImportUnits(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r, "dry_run")
-	dry := q.bool("dry_run")
-	if err := q.err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	body, err := s.csvBody(w, r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	src, err := rostercsv.NewUnitReader(body, importBodyName)
-	if err != nil {
-		s.apiError(w, r, importError(err))
-		return
-	}
-	res, err := s.Roster.ImportUnits(r.Context(), src, muster.ImportOptions{DryRun: dry})
-	if err != nil {
-		s.apiError(w, r, importError(err))
-		return
-	}
-	writeJSON(w, http.StatusOK, importResult{*res, dry})
+	s.apiImport(w, r, "units")
 }
 
 // apiImportMembers answers POST /api/v1/members/import?dry_run=BOOL: a
 // members CSV file in the body, streamed row by row into the import, all
 // or nothing.
 func (s *Server) apiImportMembers(w http.ResponseWriter, r *http.Request) {
+	s.apiImport(w, r, "members")
+}
+
+// apiImport imports the CSV body as the kind of file.
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, kind string) {
 	q := newQuery(r, "dry_run")
 	dry := q.bool("dry_run")
 	if err := q.err(); err != nil {
@@ -63,13 +47,7 @@ func (s *Server) apiImportMembers(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	src, err := rostercsv.NewMemberReader(body, importBodyName)
-	if err != nil {
-		s.apiError(w, r, importError(err))
-		return
-	}
-	src.Today = muster.DateOf(s.Now())
-	res, err := s.Roster.ImportMembers(r.Context(), src, muster.ImportOptions{DryRun: dry})
+	res, err := rostercsv.Import(r.Context(), s.Roster, kind, body, importBodyName, muster.ImportOptions{DryRun: dry}, muster.DateOf(s.Now()))
 	if err != nil {
 		s.apiError(w, r, importError(err))
 		return

@@ -92,20 +92,7 @@ func (s *Server) pageImportSubmit(w http.ResponseWriter, r *http.Request) {
 
 // importFile reads the file as the kind of CSV and imports it.
 func (s *Server) importFile(r *http.Request, kind string, f multipart.File, name string, dry bool) (*muster.ImportResult, error) {
-	opt := muster.ImportOptions{DryRun: dry}
-	if kind == "units" {
-		ur, err := rostercsv.NewUnitReader(f, name)
-		if err != nil {
-			return nil, err
-		}
-		return s.Roster.ImportUnits(r.Context(), ur, opt)
-	}
-	mr, err := rostercsv.NewMemberReader(f, name)
-	if err != nil {
-		return nil, err
-	}
-	mr.Today = s.today()
-	return s.Roster.ImportMembers(r.Context(), mr, opt)
+	return rostercsv.Import(r.Context(), s.Roster, kind, f, name, muster.ImportOptions{DryRun: dry}, s.today())
 }
 
 // importFailed shows the import page with the error and its details, or
