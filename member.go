@@ -179,8 +179,9 @@ type MemberFilter struct {
 	Cursor        string
 }
 
-// MemberPage is one page of members in name order, with the total number
-// that match the filter and the cursor of the next page ("" on the last).
+// MemberPage is one page of members in name order (in service-number order
+// when the query is a service number), with the total number that match
+// the filter and the cursor of the next page ("" on the last).
 type MemberPage struct {
 	Members    []*Member `json:"members"`
 	Total      int       `json:"total"`

@@ -59,11 +59,19 @@ func (db *DB) FindMembers(ctx context.Context, f muster.MemberFilter) (*muster.M
 		return nil, err
 	}
 	w := q.conds(plan == planByQualification, plan == planByName)
-	if q.cursor != nil {
+	// Members come in name order; a search by service number lists them
+	// in number order, along the index it searches.
+	order := "m.search_key, m.service_number"
+	if q.byNumber {
+		order = "m.service_number"
+		if q.cursor != nil {
+			w.add("m.service_number > ?", q.cursor.SN)
+		}
+	} else if q.cursor != nil {
 		w.add("(m.search_key > ? OR (m.search_key = ? AND m.service_number > ?))", q.cursor.Key, q.cursor.Key, q.cursor.SN)
 	}
 	text := `SELECT m.search_key, ` + memberFields + ` FROM ` + q.from(plan == planByQualification, true) + w.sql() +
-		` ORDER BY m.search_key, m.service_number LIMIT ` + fmt.Sprint(q.limit+1)
+		` ORDER BY ` + order + ` LIMIT ` + fmt.Sprint(q.limit+1)
 	members, keys, err := db.queryMembers(ctx, text, w.args)
 	if err != nil {
 		return nil, err

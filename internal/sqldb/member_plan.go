@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/muster-force/muster"
@@ -34,6 +35,18 @@ func (db *DB) memberQuery(ctx context.Context, a *muster.Actor, f muster.MemberF
 			return nil, err
 		}
 		q.rootID = u.ID
+	}
+	if q.rootID != 0 {
+		// The subtree of the force's only top unit is everyone: no test.
+		var whole bool
+		err := db.read.QueryRowContext(ctx, `SELECT (SELECT parent_id FROM units WHERE id = $1) IS NULL
+			AND (SELECT count(*) FROM units WHERE parent_id IS NULL) = 1`, q.rootID).Scan(&whole)
+		if err != nil {
+			return nil, fmt.Errorf("subtree of unit %d: %w", q.rootID, err)
+		}
+		if whole {
+			q.rootID = 0
+		}
 	}
 	for _, s := range f.Status {
 		if !s.Valid() {
@@ -115,7 +128,8 @@ func (q *memberQuery) conds(byQualification, byName bool) *where {
 // this; other filters count member rows.
 func (q *memberQuery) countQuery() (string, *where) {
 	if q.qualID == 0 || len(q.statuses) > 0 || q.keyFrom != "" {
-		return q.from(false, false), q.conds(false, false)
+		// A search counts along its narrow range of the name index.
+		return q.from(false, false), q.conds(false, q.keyFrom != "")
 	}
 	w := &where{}
 	w.add("mq.qualification_id = ? AND mq.expires_on >= ?", q.qualID, q.today)

@@ -21,7 +21,7 @@ func (db *DB) UnitStrengths(ctx context.Context, code string, depth int) ([]must
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT m.unit_id, m.status, count(*) FROM members m
-		JOIN unit_tree t ON t.unit_id = m.unit_id WHERE t.ancestor_id = $1 GROUP BY m.unit_id, m.status`, root.ID)
+		WHERE m.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1) GROUP BY m.unit_id, m.status`, root.ID)
 	if err != nil {
 		return nil, fmt.Errorf("strength counts: %w", err)
 	}
