@@ -38,7 +38,7 @@ func importFile(ctx context.Context, e *env, args []string, what string) error {
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return err // names the file already
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil {

@@ -18,7 +18,19 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return muster.Errorf(muster.ECONFLICT, "%s already exists; choose a new file", path)
 	}
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+	// A reader connection reads one snapshot without holding up the
+	// writer; it is opened query-only, which VACUUM INTO's new file needs
+	// lifted for the while.
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA query_only = false`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA query_only = true`)
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 
 	"github.com/muster-force/muster"
 )
@@ -42,7 +43,12 @@ func (p *problems) err(what string) error {
 	if p.count == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("%d problems in the %s; nothing was imported", p.count, what)
+	slices.SortStableFunc(p.details, func(a, b muster.ErrorDetail) int { return a.Line - b.Line })
+	noun := "problems"
+	if p.count == 1 {
+		noun = "problem"
+	}
+	msg := fmt.Sprintf("%d %s in the %s; nothing was imported", p.count, noun, what)
 	if p.count > len(p.details) {
 		p.details = append(p.details, muster.ErrorDetail{Message: fmt.Sprintf("and %d more problems not listed", p.count-len(p.details))})
 	}

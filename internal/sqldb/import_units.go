@@ -53,7 +53,11 @@ func (db *DB) ImportUnits(ctx context.Context, src muster.UnitSource, opt muster
 					if muster.ErrorCode(err) == muster.EINTERNAL {
 						return err
 					}
-					probs.add(muster.ErrorDetail{Line: rec.Line, Message: muster.ErrorMessage(err)})
+					d := muster.ErrorDetail{Line: rec.Line, Message: muster.ErrorMessage(err)}
+					if details := muster.ErrorDetails(err); len(details) == 1 {
+						d.Field, d.Message = details[0].Field, details[0].Message
+					}
+					probs.add(d)
 				}
 			}
 			if len(later) == len(pending) {

@@ -53,3 +53,10 @@ func checkScope(ctx context.Context, q querier, a *muster.Actor, unitID int64, w
 	}
 	return nil
 }
+
+// fieldError returns an error about one field: its message names the field
+// for a person, its one detail names it for a program or an import report.
+func fieldError(code, field, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &muster.Error{Code: code, Message: field + ": " + msg, Details: []muster.ErrorDetail{{Field: field, Message: msg}}}
+}

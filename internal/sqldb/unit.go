@@ -162,13 +162,13 @@ func (tx *Tx) insertUnit(ctx context.Context, u *muster.Unit) error {
 	} else {
 		parent, err := findUnit(ctx, tx, u.Parent)
 		if err != nil {
-			return muster.Errorf(muster.EINVALID, "Parent unit %s does not exist.", u.Parent)
+			return fieldError(muster.EINVALID, "parent", "unit %s does not exist", u.Parent)
 		}
 		if err := checkScope(ctx, tx, tx.actor, parent.ID, "Parent unit "+u.Parent); err != nil {
 			return err
 		}
 		if u.Kind.Rank() <= parent.Kind.Rank() {
-			return muster.Errorf(muster.EINVALID, "A %s cannot be placed under a %s (%s).", u.Kind, parent.Kind, parent.Code)
+			return fieldError(muster.EINVALID, "kind", "a %s cannot be placed under a %s (%s)", u.Kind, parent.Kind, parent.Code)
 		}
 		u.ParentID = parent.ID
 	}
@@ -177,7 +177,7 @@ func (tx *Tx) insertUnit(ctx context.Context, u *muster.Unit) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		u.Code, u.Name, nullID(u.ParentID), u.Kind, u.TargetStrength, formatTime(tx.now), formatTime(tx.now)).Scan(&u.ID)
 	if isUniqueViolation(err) {
-		return muster.Errorf(muster.ECONFLICT, "Unit %s already exists.", u.Code)
+		return fieldError(muster.ECONFLICT, "code", "unit %s already exists", u.Code)
 	} else if err != nil {
 		return fmt.Errorf("insert unit: %w", err)
 	}
