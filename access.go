@@ -42,12 +42,18 @@ const (
 	PermReadAudit      Permission = "audit.read"
 	PermManageUsers    Permission = "users.manage"
 	PermWriteCatalogue Permission = "catalogue.write"
+	PermCallUp         Permission = "callups.write" // create and run call-ups
+	PermCheckIn        Permission = "callups.checkin"
 )
 
+// Permissions lists every permission.
+var Permissions = []Permission{PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit,
+	PermManageUsers, PermWriteCatalogue, PermCallUp, PermCheckIn}
+
 var rolePermissions = map[Role][]Permission{
-	RoleAdmin:     {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit, PermManageUsers, PermWriteCatalogue},
-	RoleCommander: {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit},
-	RoleClerk:     {PermReadRoster, PermWriteRoster},
+	RoleAdmin:     Permissions,
+	RoleCommander: {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit, PermCallUp, PermCheckIn},
+	RoleClerk:     {PermReadRoster, PermWriteRoster, PermCheckIn},
 	RoleArmorer:   {PermReadRoster},
 	RoleViewer:    {PermReadRoster},
 }

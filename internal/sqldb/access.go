@@ -54,11 +54,9 @@ func checkPassword(pw string) error {
 }
 
 // grants reports whether the actor's role holds every permission of role,
-// so that the actor can hand that role to a user or token. The list names
-// every muster.Permission; a new permission must be added here.
+// so that the actor can hand that role to a user or token.
 func grants(a *muster.Actor, role muster.Role) bool {
-	for _, p := range []muster.Permission{muster.PermReadRoster, muster.PermWriteRoster, muster.PermWriteUnits,
-		muster.PermReadAudit, muster.PermManageUsers, muster.PermWriteCatalogue} {
+	for _, p := range muster.Permissions {
 		if role.Can(p) && !a.Role.Can(p) {
 			return false
 		}

@@ -1,0 +1,229 @@
+package muster
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// CallUpKind is why members are called up.
+type CallUpKind string
+
+// The call-up kinds.
+const (
+	CallUpExercise     CallUpKind = "exercise"
+	CallUpEmergency    CallUpKind = "emergency"
+	CallUpMobilisation CallUpKind = "mobilisation"
+	CallUpCivil        CallUpKind = "civil" // e.g. harvest work
+)
+
+// CallUpKinds lists every kind.
+var CallUpKinds = []CallUpKind{CallUpExercise, CallUpEmergency, CallUpMobilisation, CallUpCivil}
+
+// Channel is a way of reaching a member.
+type Channel string
+
+// The channels.
+const (
+	ChannelSMS   Channel = "sms"
+	ChannelEmail Channel = "email"
+	ChannelPush  Channel = "push"
+	ChannelPaper Channel = "paper"
+)
+
+// Channels lists every channel, in the order they are tried.
+var Channels = []Channel{ChannelPush, ChannelSMS, ChannelEmail, ChannelPaper}
+
+// CallUpFilter narrows the members of the target subtree: by status
+// (default: active) and by qualifications, all of which must be valid on
+// the day the call-up is created.
+type CallUpFilter struct {
+	Status         []MemberStatus `json:"status"`
+	Qualifications []string       `json:"qualifications"`
+}
+
+// CallUp calls the members of a unit subtree to report. The targeted set
+// is fixed when it is created.
+type CallUp struct {
+	ID            int64        `json:"id"`
+	Title         string       `json:"title"`
+	Kind          CallUpKind   `json:"kind"`
+	Unit          string       `json:"unit"`
+	UnitID        int64        `json:"-"`
+	Filter        CallUpFilter `json:"filter"`
+	Message       string       `json:"message"`
+	AssemblyPoint string       `json:"assembly_point"`
+	ReportBy      time.Time    `json:"report_by"`
+	Channels      []Channel    `json:"channels"`
+	Drill         bool         `json:"drill"`
+	Targeted      int          `json:"targeted"`
+	CreatedBy     string       `json:"created_by"`
+	CreatedAt     time.Time    `json:"created_at"`
+}
+
+// Validate checks the call-up's own fields; now bounds the report-by time.
+func (c *CallUp) Validate(now time.Time) error {
+	var details []ErrorDetail
+	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
+	if strings.TrimSpace(c.Title) == "" || len(c.Title) > 200 {
+		bad("title", "required, at most 200 bytes")
+	}
+	if !oneOf(c.Kind, CallUpKinds) {
+		bad("kind", "must be one of exercise, emergency, mobilisation, civil")
+	}
+	if !ValidCode(c.Unit) {
+		bad("unit", "required, a unit code")
+	}
+	for _, s := range c.Filter.Status {
+		if !s.Valid() {
+			bad("filter.status", "unknown status "+string(s))
+		}
+	}
+	for _, q := range c.Filter.Qualifications {
+		if !ValidCode(q) {
+			bad("filter.qualifications", "not a qualification code: "+q)
+		}
+	}
+	if strings.TrimSpace(c.Message) == "" || len(c.Message) > 1000 {
+		bad("message", "required, at most 1000 bytes")
+	}
+	if len(c.AssemblyPoint) > 300 {
+		bad("assembly_point", "at most 300 bytes")
+	}
+	if c.ReportBy.IsZero() {
+		bad("report_by", "required, a time such as 2026-11-24T08:00:00+03:00")
+	} else if !c.ReportBy.After(now) {
+		bad("report_by", "must be in the future")
+	}
+	if len(c.Channels) == 0 {
+		bad("channels", "at least one of push, sms, email, paper")
+	}
+	seen := map[Channel]bool{}
+	for _, ch := range c.Channels {
+		if !oneOf(ch, Channels) || seen[ch] {
+			bad("channels", "unknown or repeated channel "+string(ch))
+		}
+		seen[ch] = true
+	}
+	if len(details) > 0 {
+		return &Error{Code: EINVALID, Message: "invalid call-up: " + details[0].String(), Details: details}
+	}
+	return nil
+}
+
+func oneOf[T comparable](v T, list []T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// AnswerKind is what a member answers to a call-up.
+type AnswerKind string
+
+// The answers.
+const (
+	AnswerYes  AnswerKind = "yes"  // coming
+	AnswerLate AnswerKind = "late" // coming late, with an ETA
+	AnswerNo   AnswerKind = "no"   // cannot come, with a reason
+)
+
+// Answer is one answer of a member; the last one counts, all are kept.
+type Answer struct {
+	Answer     AnswerKind `json:"answer"`
+	ETAMinutes int        `json:"eta_minutes,omitempty"`
+	Reason     string     `json:"reason,omitempty"`
+	Via        string     `json:"via,omitempty"` // "link", "sms", "staff"
+	At         time.Time  `json:"at"`
+}
+
+// Validate checks an answer: late needs an ETA (1–2880 minutes), no may
+// carry a reason of at most 500 bytes.
+func (a *Answer) Validate() error {
+	switch a.Answer {
+	case AnswerYes:
+		a.ETAMinutes, a.Reason = 0, ""
+	case AnswerLate:
+		if a.ETAMinutes < 1 || a.ETAMinutes > 2880 {
+			return &Error{Code: EINVALID, Message: "eta_minutes: how late, from 1 to 2880 minutes",
+				Details: []ErrorDetail{{Field: "eta_minutes", Message: "from 1 to 2880 minutes"}}}
+		}
+	case AnswerNo:
+		a.ETAMinutes = 0
+	default:
+		return &Error{Code: EINVALID, Message: "answer: must be yes, late or no",
+			Details: []ErrorDetail{{Field: "answer", Message: "must be yes, late or no"}}}
+	}
+	if len(a.Reason) > 500 {
+		return &Error{Code: EINVALID, Message: "reason: at most 500 bytes", Details: []ErrorDetail{{Field: "reason", Message: "at most 500 bytes"}}}
+	}
+	return nil
+}
+
+// Readiness counts a call-up's members in a unit subtree: targeted, reached
+// (a delivery confirmed on any channel), answers by kind (the last answer
+// of each member), members without an answer, and members checked in at
+// the assembly point; with the same for each child unit.
+type Readiness struct {
+	Unit      string       `json:"unit"`
+	Name      string       `json:"name"`
+	Target    int          `json:"target_strength"`
+	Targeted  int          `json:"targeted"`
+	Delivered int          `json:"delivered"`
+	Yes       int          `json:"yes"`
+	Late      int          `json:"late"`
+	No        int          `json:"no"`
+	NoAnswer  int          `json:"no_answer"`
+	CheckedIn int          `json:"checked_in"`
+	Children  []*Readiness `json:"children"`
+}
+
+// Notice is what one member is sent on one channel: the response link to
+// answer by.
+type Notice struct {
+	ServiceNumber string  `json:"service_number"`
+	Name          string  `json:"name"`
+	Channel       Channel `json:"channel"`
+	ResponseURL   string  `json:"response_url"`
+}
+
+// MemberCallUp is what a member sees on the answer page: the call-up, who
+// they are, and their last answer.
+type MemberCallUp struct {
+	CallUp        *CallUp `json:"callup"`
+	ServiceNumber string  `json:"service_number"`
+	Name          string  `json:"name"`
+	Last          *Answer `json:"last"`
+	CheckedIn     bool    `json:"checked_in"`
+}
+
+// CallUpService runs call-ups. Staff methods check the actor in ctx: a
+// call-up's unit must lie in the actor's subtree, and creating one needs
+// PermCallUp. AnswerPage and SaveAnswer take a response token instead of
+// an actor.
+//
+// Errors: EINVALID for bad fields, ENOTFOUND for an unknown call-up or
+// member, EFORBIDDEN outside the actor's subtree, EUNAUTHORIZED for a bad
+// response token, ECONFLICT for a check-in of a member the call-up does not
+// target.
+type CallUpService interface {
+	// CreateCallUp fixes the targeted members and writes one delivery per
+	// member and channel in one transaction, setting c.ID and c.Targeted.
+	CreateCallUp(ctx context.Context, c *CallUp) error
+	FindCallUp(ctx context.Context, id int64) (*CallUp, error)
+	FindCallUps(ctx context.Context) ([]*CallUp, error)
+	// Readiness counts the call-up in the unit's subtree ("" for the
+	// call-up's own unit), down to depth levels of children.
+	Readiness(ctx context.Context, id int64, unit string, depth int) (*Readiness, error)
+	// Notices calls fn for each targeted member and channel, with the
+	// member's response link made from baseURL.
+	Notices(ctx context.Context, id int64, baseURL string, fn func(Notice) error) error
+	// CheckIn records a member at the assembly point.
+	CheckIn(ctx context.Context, id int64, serviceNumber string) error
+	// AnswerPage returns what the holder of a response token sees.
+	AnswerPage(ctx context.Context, token string) (*MemberCallUp, error)
+	// SaveAnswer stores an answer durably before it returns.
+	SaveAnswer(ctx context.Context, token string, a *Answer) error
+}
