@@ -74,7 +74,23 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 	if err != nil && err != errDryRun {
 		return nil, err
 	}
+	if err == nil {
+		db.analyzeAfterImport(ctx, res)
+	}
 	return res, nil
+}
+
+// analyzeAfterImport refreshes PostgreSQL's planner statistics after a
+// large import, so that the next queries are planned for the new roster
+// rather than an empty one; autovacuum would get there, but later. (SQLite's
+// queries here carry their plan in their shape and need no statistics.)
+func (db *DB) analyzeAfterImport(ctx context.Context, res *muster.ImportResult) {
+	if db.dialect != postgres || res.Created+res.Updated < bulkThreshold {
+		return
+	}
+	if _, err := db.write.ExecContext(ctx, `ANALYZE units, unit_tree, members, member_qualifications`); err != nil {
+		db.Logger.Warn("analyze after import", "err", err)
+	}
 }
 
 // memberImport is the state of one member import.
