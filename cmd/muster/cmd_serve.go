@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -20,8 +22,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	withDemo := fs.Bool("demo", false, "on an empty database, build the demo force first")
 	members := fs.Int("demo-members", demoMembers, "members in the demo force")
+	publicURL := fs.String("public-url", "", "base URL of the response links in notices, e.g. https://muster.example (default: the request's host, over http)")
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo]"); err != nil {
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL]"); err != nil {
+		return err
+	}
+	if err := checkPublicURL(*publicURL); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
@@ -42,6 +48,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv.SecureCookies = !*insecure
+	srv.PublicURL = strings.TrimSuffix(*publicURL, "/")
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -89,5 +96,19 @@ func demoIfEmpty(ctx context.Context, e *env, db *sqldb.DB, n int) (*demoAccess,
 
 // services wires the database into the web server.
 func services(db *sqldb.DB) web.Services {
-	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, Ping: db.Ping}
+	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db, Ping: db.Ping}
+}
+
+// checkPublicURL accepts "" or an http(s) URL with a host and no path,
+// query or fragment: the base of response links.
+func checkPublicURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return &usageError{"serve: -public-url must be an http or https URL with a host and no path, such as https://muster.example"}
+	}
+	return nil
 }

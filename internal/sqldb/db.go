@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -24,6 +25,9 @@ type DB struct {
 	write   *sql.DB // the single writer connection on SQLite; the same pool as read on PostgreSQL
 	dialect dialect
 	dsn     string
+
+	keyMu     sync.Mutex // protects answerKey
+	answerKey []byte     // the response-token key once read (see secret_key.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

@@ -21,6 +21,7 @@ type Services struct {
 	Access         muster.AccessService
 	Audit          muster.AuditService
 	Qualifications muster.QualificationService
+	CallUps        muster.CallUpService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
@@ -36,18 +37,25 @@ type Server struct {
 	SecureCookies bool
 	// MaxImportBytes bounds an uploaded CSV file.
 	MaxImportBytes int64
+	// PublicURL is the base of the response links in notices, such as
+	// "https://muster.example"; when empty, it is taken from the request's
+	// Host with the http scheme.
+	PublicURL string
 
 	metrics *metrics
 	pages   *pages
 	// crossOrigin refuses state-changing requests that browsers mark as
 	// coming from another site (Sec-Fetch-Site, Origin).
 	crossOrigin *http.CrossOriginProtection
+	// answerFailures rate-limits failed answers per client address.
+	answerFailures *failureLimiter
 }
 
 // NewServer returns a server over the services.
 func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
 	s := &Server{Services: svc, Logger: logger, Now: time.Now, SecureCookies: true, MaxImportBytes: 512 << 20,
-		metrics: newMetrics(), crossOrigin: http.NewCrossOriginProtection()}
+		metrics: newMetrics(), crossOrigin: http.NewCrossOriginProtection(),
+		answerFailures: newFailureLimiter(answerBurst, answerRefill)}
 	p, err := parsePages()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/muster-force/muster"
+)
+
+// The member's answer page, /r/{token}: no login, no script, a few
+// kilobytes, so that it works on any phone. The token in the path is the
+// member's credential; a bad one counts against the client's failure limit
+// (answer_limit.go). Browsers' cross-site POSTs are refused by s.csrf; a
+// CSRF form token is impossible without a session, and a forged POST
+// would need the member's token anyway.
+
+// errBadLink is what the holder of a bad token is told.
+var errBadLink = muster.Errorf(muster.EUNAUTHORIZED,
+	"This answer link is not valid. Check that it is exactly as on your notice, or ask your unit.")
+
+// errTooManyFailures is the 429 of a client over its failure limit.
+var errTooManyFailures = muster.Errorf(muster.ERATELIMIT,
+	"Too many wrong answer links from your address. Wait a minute and try again.")
+
+// maxTokenLen bounds a token before it reaches the service.
+const maxTokenLen = 64
+
+// answerInput is the body of POST /r/{token}.
+type answerInput struct {
+	Answer     muster.AnswerKind `json:"answer"`
+	ETAMinutes int               `json:"eta_minutes"`
+	Reason     string            `json:"reason"`
+}
+
+// answerView is the data of the answer page.
+type answerView struct {
+	Token  string
+	Page   *muster.MemberCallUp // nil on a bad link
+	Saved  bool                 // "Your answer is recorded"
+	Error  string
+	ETA    string // as typed
+	Reason string // as typed
+}
+
+// answerPage answers GET /r/{token} with the member's call-up.
+func (s *Server) answerPage(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !s.answerAllowed(w, r, false) {
+		return
+	}
+	p, err := s.findAnswerPage(r, token)
+	if err != nil {
+		s.answerFailed(w, r, false, err)
+		return
+	}
+	s.renderAnswer(w, r, http.StatusOK, &answerView{Token: token, Page: p})
+}
+
+// answerSubmit answers POST /r/{token}: JSON in, JSON out; a form in, the
+// page again. It answers 200 only once the service has stored the answer.
+func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	isJSON := false
+	if ct := r.Header.Get("Content-Type"); ct == "" {
+		// No body type: a script that asks for JSON gets the JSON errors.
+		isJSON = strings.Contains(r.Header.Get("Accept"), "application/json")
+	} else if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		isJSON = mt == "application/json" || strings.HasSuffix(mt, "+json")
+	}
+	if !s.answerAllowed(w, r, isJSON) {
+		return
+	}
+	ctx := r.Context()
+	if isJSON {
+		var in answerInput
+		if err := decodeJSON(w, r, &in); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		if len(token) > maxTokenLen {
+			s.answerFailed(w, r, true, errBadLink)
+			return
+		}
+		a := &muster.Answer{Answer: in.Answer, ETAMinutes: in.ETAMinutes, Reason: strings.TrimSpace(in.Reason), Via: "link"}
+		if err := a.Validate(); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		if err := s.CallUps.SaveAnswer(ctx, token, a); err != nil {
+			s.answerFailed(w, r, true, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+		return
+	}
+	if err := s.parseFormOnly(w, r); err != nil {
+		s.answerFailed(w, r, false, err)
+		return
+	}
+	v := &answerView{Token: token, ETA: strings.TrimSpace(r.PostFormValue("eta_minutes")),
+		Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	p, err := s.findAnswerPage(r, token)
+	if err != nil {
+		s.answerFailed(w, r, false, err)
+		return
+	}
+	v.Page = p
+	a := &muster.Answer{Answer: muster.AnswerKind(r.PostFormValue("answer")), Reason: v.Reason, Via: "link"}
+	if a.Answer == muster.AnswerLate {
+		if n, err := strconv.Atoi(v.ETA); err == nil {
+			a.ETAMinutes = n
+		}
+	}
+	if err := a.Validate(); err != nil {
+		v.Error = answerProblem(err)
+		s.renderAnswer(w, r, http.StatusBadRequest, v)
+		return
+	}
+	if err := s.CallUps.SaveAnswer(ctx, token, a); err != nil {
+		s.answerFailed(w, r, false, err)
+		return
+	}
+	p.Last, v.Saved, v.ETA, v.Reason = a, true, "", ""
+	s.renderAnswer(w, r, http.StatusOK, v)
+}
+
+// answerProblem says what is wrong with an answer, in the member's terms.
+func answerProblem(err error) string {
+	for _, d := range muster.ErrorDetails(err) {
+		switch d.Field {
+		case "eta_minutes":
+			return "Say how late you will be, in minutes (1 to 2880)."
+		case "reason":
+			return "The reason is too long: at most 500 characters."
+		}
+	}
+	return "Choose one of the three answers."
+}
+
+// findAnswerPage returns what the token's holder sees; a token that
+// cannot be one is refused without asking the service.
+func (s *Server) findAnswerPage(r *http.Request, token string) (*muster.MemberCallUp, error) {
+	if token == "" || len(token) > maxTokenLen {
+		return nil, errBadLink
+	}
+	return s.CallUps.AnswerPage(r.Context(), token)
+}
+
+// answerAllowed answers 429 and returns false when the client is over its
+// failure limit.
+func (s *Server) answerAllowed(w http.ResponseWriter, r *http.Request, isJSON bool) bool {
+	if s.answerFailures.allow(clientAddr(r), s.Now()) {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(answerRefill.Seconds())))
+	if isJSON {
+		s.apiError(w, r, errTooManyFailures)
+	} else {
+		s.renderAnswer(w, r, http.StatusTooManyRequests, &answerView{Error: muster.ErrorMessage(errTooManyFailures)})
+	}
+	return false
+}
+
+// answerFailed answers a failed request: a bad token counts against the
+// client's limit and is 401 in JSON, 404 as a page; other errors keep
+// their status.
+func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON bool, err error) {
+	code := muster.ErrorCode(err)
+	status := statusFor(err)
+	if code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
+		s.answerFailures.fail(clientAddr(r), s.Now())
+		err, status = errBadLink, http.StatusNotFound
+	} else if code == muster.EINTERNAL {
+		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if isJSON {
+		s.apiError(w, r, err)
+		return
+	}
+	s.renderAnswer(w, r, status, &answerView{Error: muster.ErrorMessage(err)})
+}
+
+// renderAnswer writes the answer page: its own small template, not the
+// staff layout.
+func (s *Server) renderAnswer(w http.ResponseWriter, r *http.Request, status int, v *answerView) {
+	var buf bytes.Buffer
+	if err := s.pages.tmpl["answer"].ExecuteTemplate(&buf, "answer", v); err != nil {
+		s.Logger.Error("render page", "page", "answer", "path", r.URL.Path, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer") // the path is a credential
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}

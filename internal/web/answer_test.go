@@ -1,0 +1,230 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muster-force/muster/internal/sqldb"
+	"github.com/muster-force/muster/internal/sqldbtest"
+)
+
+// answerRequest sends a request to the answer page from the address, with
+// a body of the content type ("" for none).
+func (e *callUpEnv) answerRequest(method, path, addr, contentType, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.RemoteAddr = addr + ":40000"
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// forge changes the last character of the token in path.
+func forge(path string) string {
+	last := path[len(path)-1]
+	if last == 'a' {
+		return path[:len(path)-1] + "b"
+	}
+	return path[:len(path)-1] + "a"
+}
+
+const (
+	jsonType = "application/json"
+	formType = "application/x-www-form-urlencoded"
+)
+
+func TestAnswerPage(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newCallUpEnv(t, db)
+		id := e.createCallUp(callUpBody(set("channels", []string{"paper"}), set("drill", false)))
+		g1, b1 := e.responsePath(id, "G1"), e.responsePath(id, "B1")
+		const ip = "198.51.100.7"
+
+		rec := e.answerRequest("GET", g1, ip, "", "")
+		wantPage(t, rec, 200, "Exercise Winter Oak", "Иванов Пётр", "G1", "Report with full kit.",
+			"Barracks, Sovetskaya 1", "2026-11-24 09:30 UTC", "Coming", "Coming late", "Cannot come", "!Your answer:", "!Drill")
+		page := rec.Body.String()
+		if len(page) >= 8<<10 {
+			t.Errorf("the answer page weighs %d bytes, want under 8 KB", len(page))
+		}
+		if strings.Contains(strings.ToLower(page), "<script") || strings.Contains(page, "style=") {
+			t.Errorf("the answer page has a script or an inline style:\n%s", page)
+		}
+		if strings.Contains(page, "muster.js") || strings.Contains(page, "Sign out") {
+			t.Errorf("the answer page uses the staff layout")
+		}
+		css := e.answerRequest("GET", regexpFind(t, page, `href="(/static/answer\.css\?v=\w+)"`), ip, "", "")
+		if css.Code != 200 || len(page)+css.Body.Len() >= 8<<10 {
+			t.Errorf("the page and its stylesheet (%d) weigh %d bytes, want under 8 KB", css.Code, len(page)+css.Body.Len())
+		}
+		t.Logf("answer page: %d bytes, stylesheet %d bytes", len(page), css.Body.Len())
+
+		type answerCase struct {
+			name, path, contentType, body string
+			status                        int
+			contains                      []string
+		}
+		for _, c := range []answerCase{
+			{"JSON yes", g1, jsonType, `{"answer":"yes"}`, 200, []string{`"answer":"yes"`, `"at":`}},
+			{"JSON late without ETA", g1, jsonType, `{"answer":"late"}`, 400, []string{`"field":"eta_minutes"`}},
+			{"JSON unknown answer", g1, jsonType, `{"answer":"maybe"}`, 400, []string{`"field":"answer"`}},
+			{"JSON unknown field", g1, jsonType, `{"answer":"yes","when":"now"}`, 400, []string{`"field":"when"`}},
+			{"JSON ETA not a number", g1, jsonType, `{"answer":"late","eta_minutes":"soon"}`, 400, []string{`"field":"eta_minutes"`}},
+			{"JSON not JSON", g1, jsonType, `answer=yes`, 400, []string{`"code":"invalid"`}},
+			{"JSON late", g1, jsonType, `{"answer":"late","eta_minutes":45}`, 200, []string{`"answer":"late"`, `"eta_minutes":45`}},
+			{"form no with reason", b1, formType, url.Values{"answer": {"no"}, "reason": {"night shift"}, "eta_minutes": {""}}.Encode(), 200,
+				[]string{"Your answer is recorded", "Cannot come", "(night shift)", "Шевчук Анна"}},
+			{"form late without minutes", b1, formType, "answer=late&eta_minutes=", 400, []string{"Say how late you will be"}},
+			{"form no answer", b1, formType, "reason=x", 400, []string{"Choose one of the three answers"}},
+			{"form late", b1, formType, "answer=late&eta_minutes=30", 200, []string{"Your answer is recorded", "Coming late, 30 min"}},
+		} {
+			rec := e.answerRequest("POST", c.path, ip, c.contentType, c.body)
+			if rec.Code != c.status {
+				t.Errorf("%s: %d, want %d\n%s", c.name, rec.Code, c.status, rec.Body)
+				continue
+			}
+			body := htmlText(tagText(rec.Body.String()))
+			if c.contentType == jsonType {
+				body = rec.Body.String()
+			}
+			for _, s := range c.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("%s: answer lacks %q:\n%s", c.name, s, body)
+				}
+			}
+		}
+		req := httptest.NewRequest("POST", forge(g1), strings.NewReader(`{"answer":"no"}`))
+		req.Header.Set("Accept", "application/json")
+		req.RemoteAddr = ip + ":1"
+		rec = httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Errorf("forged token, no Content-Type, Accept JSON: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		rd := e.readiness(id)
+		if rd.Late != 2 || rd.Yes != 0 || rd.NoAnswer != 0 {
+			t.Errorf("readiness %+v, want 2 late", rd)
+		}
+		if page := tagText(e.answerRequest("GET", g1, ip, "", "").Body.String()); !strings.Contains(page, "Your answer: Coming late, 45 min") {
+			t.Errorf("the page does not show the last answer:\n%s", page)
+		}
+
+		// A forged token: 404 page, 401 JSON, nothing changed.
+		forged := forge(g1)
+		wantPage(t, e.answerRequest("GET", forged, ip, "", ""), 404, "This answer link is not valid", "!Coming late")
+		rec = e.answerRequest("POST", forged, ip, jsonType, `{"answer":"no"}`)
+		if rec.Code != 401 || !strings.Contains(rec.Body.String(), `"code":"unauthorized"`) {
+			t.Errorf("forged JSON answer: %d %s", rec.Code, rec.Body)
+		}
+		wantPage(t, e.answerRequest("POST", forged, ip, formType, "answer=no"), 404, "This answer link is not valid")
+		wantPage(t, e.answerRequest("GET", "/r/"+strings.Repeat("a", 200), ip, "", ""), 404, "not valid")
+		wantPage(t, e.answerRequest("GET", g1[:len(g1)-3], ip, "", ""), 404, "not valid")
+		if after := e.readiness(id); after.Late != 2 || after.No != 0 {
+			t.Errorf("a forged token changed readiness: %+v", after)
+		}
+	})
+}
+
+func TestAnswerCrossOrigin(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newCallUpEnv(t, db)
+		id := e.createCallUp(callUpBody(set("channels", []string{"paper"})))
+		g1 := e.responsePath(id, "G1")
+		req := httptest.NewRequest("POST", g1, strings.NewReader("answer=no"))
+		req.Header.Set("Content-Type", formType)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("cross-site form POST: %d, want 403", rec.Code)
+		}
+		req = httptest.NewRequest("POST", g1, strings.NewReader("answer=yes"))
+		req.Header.Set("Content-Type", formType)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		rec = httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Errorf("same-origin form POST: %d, want 200", rec.Code)
+		}
+		if rd := e.readiness(id); rd.Yes != 1 || rd.No != 0 {
+			t.Errorf("readiness %+v, want one yes", rd)
+		}
+	})
+}
+
+func TestAnswerRateLimit(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newCallUpEnv(t, db)
+		id := e.createCallUp(callUpBody(set("channels", []string{"paper"})))
+		g1 := e.responsePath(id, "G1")
+		const guesser, member = "203.0.113.9", "198.51.100.20"
+		for i := range answerBurst {
+			if rec := e.answerRequest("GET", forge(g1), guesser, "", ""); rec.Code != 404 {
+				t.Fatalf("guess %d: %d, want 404", i+1, rec.Code)
+			}
+		}
+		// Over the limit, even a good token waits, and nothing is stored.
+		rec := e.answerRequest("POST", g1, guesser, jsonType, `{"answer":"yes"}`)
+		if rec.Code != 429 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"code":"rate_limited"`) {
+			t.Errorf("over the limit, JSON: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+		}
+		wantPage(t, e.answerRequest("GET", g1, guesser, "", ""), 429, "Too many wrong answer links")
+		if rd := e.readiness(id); rd.Yes != 0 {
+			t.Errorf("an answer over the limit was stored: %+v", rd)
+		}
+		// Another address is not affected; successes do not count.
+		for range answerBurst + 2 {
+			if rec := e.answerRequest("POST", g1, member, jsonType, `{"answer":"yes"}`); rec.Code != 200 {
+				t.Fatalf("member: %d %s", rec.Code, rec.Body)
+			}
+		}
+		// Time refills the allowance.
+		now := sqldbtest.Now
+		e.s.Now = func() time.Time { return now.Add(answerRefill) }
+		if rec := e.answerRequest("GET", g1, guesser, "", ""); rec.Code != 200 {
+			t.Errorf("after %v: %d, want 200", answerRefill, rec.Code)
+		}
+	})
+}
+
+func TestFailureLimiter(t *testing.T) {
+	l := newFailureLimiter(2, time.Second)
+	now := sqldbtest.Now
+	for i := range 2 {
+		if !l.allow("a", now) {
+			t.Fatalf("try %d refused", i+1)
+		}
+		l.fail("a", now)
+	}
+	if l.allow("a", now) || !l.allow("b", now) {
+		t.Fatal("the limit is not per address")
+	}
+	if l.allow("a", now.Add(999*time.Millisecond)) || !l.allow("a", now.Add(time.Second)) {
+		t.Fatal("the allowance does not refill at one try per second")
+	}
+	if !l.allow("a", now.Add(time.Hour)) {
+		t.Fatal("no refill")
+	}
+	l.fail("a", now.Add(time.Hour))
+	if !l.allow("a", now.Add(time.Hour)) {
+		t.Fatal("the refill is not capped at the burst")
+	}
+}
+
+func TestFailureLimiterBounded(t *testing.T) {
+	l := newFailureLimiter(2, time.Hour)
+	now := sqldbtest.Now
+	for i := range maxLimiterEntries + 100 {
+		l.fail(strconv.Itoa(i), now)
+	}
+	if n := len(l.buckets); n > maxLimiterEntries {
+		t.Errorf("the limiter holds %d addresses, want at most %d", n, maxLimiterEntries)
+	}
+}

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/muster-force/muster"
+)
+
+// readinessRow is one line of the readiness board.
+type readinessRow struct {
+	*muster.Readiness
+	Child    bool
+	Coming   int    // yes + late
+	Percent  int    // coming of targeted
+	Width    int    // the bar's width, Percent in steps of 5
+	BarClass string // "low" under 50 %, "mid" under 90 %, "full" from 90 %
+}
+
+// readinessRows returns the unit's row, then its children's.
+func readinessRows(rd *muster.Readiness) []readinessRow {
+	rows := []readinessRow{readinessRowOf(rd, false)}
+	for _, c := range rd.Children {
+		rows = append(rows, readinessRowOf(c, true))
+	}
+	return rows
+}
+
+func readinessRowOf(rd *muster.Readiness, child bool) readinessRow {
+	row := readinessRow{Readiness: rd, Child: child, Coming: rd.Yes + rd.Late}
+	if rd.Targeted > 0 {
+		row.Percent = row.Coming * 100 / rd.Targeted
+		row.Width = min((row.Percent+2)/5*5, 100)
+		if row.Width == 0 && row.Coming > 0 {
+			row.Width = 5
+		}
+	}
+	switch {
+	case row.Percent >= 90:
+		row.BarClass = "full"
+	case row.Percent >= 50:
+		row.BarClass = "mid"
+	default:
+		row.BarClass = "low"
+	}
+	return row
+}
+
+// callUpView is the data of a call-up's board.
+type callUpView struct {
+	CallUp   *muster.CallUp
+	Rows     []readinessRow
+	CanCheck bool // the actor may check members in
+}
+
+// pageCallUp shows a call-up and its readiness board: the counts of its
+// unit and of each child unit. The page reloads every 5 seconds.
+func (s *Server) pageCallUp(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := callUpID(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	c, err := s.CallUps.FindCallUp(ctx, id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	rd, err := s.CallUps.Readiness(ctx, id, "", 1)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	a := muster.ActorFrom(ctx)
+	w.Header().Set("Refresh", "5")
+	s.render(w, r, http.StatusOK, "callup", &view{Title: c.Title, Nav: "callups",
+		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn)}})
+}
