@@ -1,0 +1,86 @@
+package muster
+
+import (
+	"context"
+	"time"
+)
+
+// DeliveryStatus is where a delivery stands in the dispatcher's queue.
+type DeliveryStatus string
+
+// The delivery statuses. A delivery is created pending (or drill); the
+// dispatcher claims it (sending, under a lease), and marks it sent,
+// pending again for a retry, failed, or drill-sent. A receipt from the
+// provider makes a sent delivery delivered.
+const (
+	DeliveryPending   DeliveryStatus = "pending"
+	DeliveryDrill     DeliveryStatus = "drill" // a drill's delivery, not yet dispatched
+	DeliverySending   DeliveryStatus = "sending"
+	DeliverySent      DeliveryStatus = "sent"
+	DeliveryDelivered DeliveryStatus = "delivered"
+	DeliveryFailed    DeliveryStatus = "failed"
+	DeliveryDrillSent DeliveryStatus = "drill-sent" // went through every step, left nothing outside muster
+)
+
+// Delivery is one message to one member on one channel, as claimed by a
+// dispatcher: everything a channel needs to send it.
+type Delivery struct {
+	ID            int64
+	CallUpID      int64
+	MemberID      int64
+	Channel       Channel
+	Address       string // phone number, e-mail address, …
+	Name          string // the member's family and given name
+	ServiceNumber string
+	Title         string
+	Kind          CallUpKind
+	Message       string
+	AssemblyPoint string
+	ReportBy      time.Time
+	Drill         bool
+	// Token is the member's response token (answertoken); the dispatcher
+	// makes ResponseURL from it and its base URL.
+	Token       string
+	ResponseURL string
+	// Attempts counts the claims of this delivery, this one included.
+	Attempts int
+}
+
+// DeliveredOnSend reports whether a provider's accepting a message on the
+// channel counts as reaching the member: true for e-mail, whose servers
+// give no receipt; SMS waits for the gateway's delivery receipt.
+func (c Channel) DeliveredOnSend() bool { return c == ChannelEmail }
+
+// DeliveryStore is the dispatcher's durable queue: the deliveries table.
+// A delivery is sent only after it is claimed, and marked after it is sent,
+// so a crash resumes every claimed delivery once its lease runs out. The
+// one window left is a crash between the provider accepting a message and
+// MarkSent: that message is sent again (at least once, never skipped).
+//
+// Errors: ENOTFOUND for an unknown provider id; ECONFLICT when a delivery
+// is not in the state the call expects (its lease ran out and another
+// dispatcher claimed it, or it was marked already).
+type DeliveryStore interface {
+	// ClaimDue takes up to limit deliveries of the channel that are due at
+	// now (pending or drill with next_at <= now, or sending with an expired
+	// lease), marks them sending until now+lease and counts an attempt.
+	// Two callers, in one process or several, never get the same delivery.
+	ClaimDue(ctx context.Context, ch Channel, now time.Time, limit int, lease time.Duration) ([]Delivery, error)
+	// MarkSent records that the provider accepted the delivery under
+	// providerID; on a channel that is DeliveredOnSend it also counts the
+	// member as reached.
+	MarkSent(ctx context.Context, id int64, providerID string) error
+	// MarkDrill records a drill's delivery as gone through every step
+	// without leaving muster, and counts the member as reached.
+	MarkDrill(ctx context.Context, id int64) error
+	// MarkDelivered applies the provider's receipt for a sent delivery and
+	// counts the member as reached. A receipt for a delivered one changes
+	// nothing.
+	MarkDelivered(ctx context.Context, ch Channel, providerID string) error
+	// MarkFailed records a failed attempt: the delivery is due again at
+	// retryAt, or failed for good when retryAt is zero.
+	MarkFailed(ctx context.Context, id int64, cause error, retryAt time.Time) error
+	// Release returns claimed deliveries that were not attempted (the
+	// dispatcher is stopping) to the queue, due at once.
+	Release(ctx context.Context, ids []int64) error
+}
