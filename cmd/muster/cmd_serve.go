@@ -24,7 +24,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	members := fs.Int("demo-members", demoMembers, "members in the demo force")
 	publicURL := fs.String("public-url", "", "base URL of the response links in notices, e.g. https://muster.example (default: the request's host, over http)")
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL]"); err != nil {
+	delivery := addDeliveryFlags(fs)
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL]"); err != nil {
 		return err
 	}
 	if err := checkPublicURL(*publicURL); err != nil {
@@ -59,6 +60,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "muster is running at %s (database %s)\n", url, redact(*dsn))
 	}
+	base := strings.TrimSuffix(*publicURL, "/")
+	if base == "" {
+		base = strings.TrimSuffix(url, "/")
+	}
+	disp, err := delivery.dispatcher(db, e, base, logger)
+	if err != nil {
+		return err
+	}
+	dispatched := make(chan error, 1)
+	go func() { dispatched <- disp.Run(ctx) }()
+	defer func() { disp.Stop(); <-dispatched }()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()

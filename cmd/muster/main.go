@@ -42,7 +42,8 @@ var errReported = errors.New("reported")
 
 const usage = `usage: muster COMMAND [flags]
 
-  serve   [-db DB] [-addr ADDR] [-demo]      web UI + API + background workers
+  serve   [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL]
+                                             web UI + API + the delivery dispatcher
   demo    [-db DB] [-members N] [-seed S]    build the demo force into DB
   migrate [-db DB]
   import units   [-db DB] [-dry-run] FILE    CSV; "-" reads stdin
