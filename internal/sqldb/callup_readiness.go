@@ -81,18 +81,8 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Roll up: units are in tree order, so children come after parents;
-	// walking backwards adds each unit's totals into its parent.
-	level := map[int64]int{root.ID: 0}
-	for _, u := range units[1:] {
-		level[u.ID] = level[u.ParentID] + 1
-	}
-	for i := len(units) - 1; i > 0; i-- {
-		u := units[i]
-		r, p := byUnit[u.ID], byUnit[u.ParentID]
-		if p == nil {
-			continue
-		}
+	level := rollUp(units, func(child, parent int64) {
+		r, p := byUnit[child], byUnit[parent]
 		p.Target += r.Target
 		p.Targeted += r.Targeted
 		p.Delivered += r.Delivered
@@ -100,7 +90,7 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 		p.Late += r.Late
 		p.No += r.No
 		p.CheckedIn += r.CheckedIn
-	}
+	})
 	for _, u := range units {
 		r := byUnit[u.ID]
 		r.NoAnswer = r.Targeted - r.Yes - r.Late - r.No

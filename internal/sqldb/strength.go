@@ -48,23 +48,13 @@ func (db *DB) UnitStrengths(ctx context.Context, code string, depth int) ([]must
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Roll up: units are in tree order, so children come after parents;
-	// walking backwards adds each unit's totals into its parent.
-	level := map[int64]int{root.ID: 0}
-	for _, u := range units[1:] {
-		level[u.ID] = level[u.ParentID] + 1
-	}
-	for i := len(units) - 1; i > 0; i-- {
-		u := units[i]
-		c, p := byUnit[u.ID], byUnit[u.ParentID]
-		if p == nil {
-			continue
-		}
+	level := rollUp(units, func(child, parent int64) {
+		c, p := byUnit[child], byUnit[parent]
 		p.target += c.target
 		for s, n := range c.byStatus {
 			p.byStatus[s] += n
 		}
-	}
+	})
 	var out []muster.UnitStrength
 	for _, u := range units {
 		if level[u.ID] > depth {
