@@ -226,4 +226,13 @@ type CallUpService interface {
 	AnswerPage(ctx context.Context, token string) (*MemberCallUp, error)
 	// SaveAnswer stores an answer durably before it returns.
 	SaveAnswer(ctx context.Context, token string, a *Answer) error
+	// AnswerBySMS reads a member's SMS reply (see internal/smsreply) and
+	// stores it, with Via "sms", as the answer to the most recent call-up
+	// that targets the member with that phone number (E.164) and still
+	// takes answers. It returns the call-up and the answer stored (Last).
+	// The phone is the authority, as the token is for SaveAnswer. Errors:
+	// EINVALID whose message can be sent back, for a reply not understood;
+	// ENOTFOUND when no open call-up targets a member with the number;
+	// ECONFLICT when it targets several members sharing the number.
+	AnswerBySMS(ctx context.Context, phone, text string) (*MemberCallUp, error)
 }

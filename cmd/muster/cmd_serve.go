@@ -50,6 +50,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	srv.SecureCookies = !*insecure
 	srv.PublicURL = strings.TrimSuffix(*publicURL, "/")
+	srv.Stopping = ctx.Done() // shutdown begins when ctx is done; it ends the event streams
+	srv.SMS = web.SMSHooks{Key: e.getenv("MUSTER_SMS_KEY"), Receipts: db}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

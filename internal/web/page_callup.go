@@ -53,7 +53,10 @@ type callUpView struct {
 }
 
 // pageCallUp shows a call-up and its readiness board: the counts of its
-// unit and of each child unit. The page reloads every 5 seconds.
+// unit and of each child unit. With JavaScript, static/board.js follows
+// GET /api/v1/callups/{id}/stream and updates the numbers in place;
+// without it, a meta refresh inside <noscript> reloads the page every 5
+// seconds (a Refresh header would reload the live page too).
 func (s *Server) pageCallUp(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := callUpID(r)
@@ -72,7 +75,6 @@ func (s *Server) pageCallUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := muster.ActorFrom(ctx)
-	w.Header().Set("Refresh", "5")
 	s.render(w, r, http.StatusOK, "callup", &view{Title: c.Title, Nav: "callups",
 		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn)}})
 }

@@ -54,9 +54,17 @@ func TestPageCallUps(t *testing.T) {
 		id, _ := strconv.ParseInt(strings.TrimPrefix(board, "/callups/"), 10, 64)
 		rec = c.follow(rec)
 		wantPage(t, rec, 200, "Call-up created: 2 members targeted.", "Flood at Pinsk", "drill", "River station",
-			`<meta http-equiv="refresh" content="5">`, "Гомельская область", "Брестская область", `class="fill w0"`, "/kiosk")
-		if rec.Header().Get("Refresh") != "5" {
-			t.Errorf("board Refresh header %q", rec.Header().Get("Refresh"))
+			`<noscript><meta http-equiv="refresh" content="5"></noscript>`, `src="/static/board.js?v=`,
+			`data-stream="/api/v1/callups/`+strconv.FormatInt(id, 10)+`/stream"`, `<tr data-unit="GOM">`, `data-k="yes"`, "Гомельская область", "Брестская область", `class="fill w0"`, "/kiosk")
+		if rec.Header().Get("Refresh") != "" {
+			t.Errorf("board Refresh header %q: it would reload the live board too", rec.Header().Get("Refresh"))
+		}
+		if js := c.get(regexpFind(t, rec.Body.String(), `src="(/static/board\.js\?v=\w+)"`)); js.Code != 200 || !strings.Contains(js.Body.String(), "EventSource") {
+			t.Errorf("board.js: %d", js.Code)
+		}
+		// The session that shows the board may follow its stream.
+		if rec := c.get("/api/v1/callups/" + strconv.FormatInt(id, 10) + "/cap"); rec.Code != 200 {
+			t.Errorf("the board's session reaches the API: %d %s", rec.Code, rec.Body)
 		}
 		wantPage(t, c.get("/callups"), 200, "Flood at Pinsk", `href="`+board+`"`, "emergency")
 

@@ -40,6 +40,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/callups/{id}", s.apiGetCallUp)
 	api("GET /api/v1/callups/{id}/readiness", s.apiCallUpReadiness)
 	api("GET /api/v1/callups/{id}/notices", s.apiCallUpNotices)
+	api("GET /api/v1/callups/{id}/stream", s.apiCallUpStream)
+	api("GET /api/v1/callups/{id}/cap", s.apiCallUpCAP)
 	api("POST /api/v1/callups/{id}/checkins", s.apiCallUpCheckIn)
 	mux.Handle("/api/", s.apiAuth(s.apiNotFound))
 
@@ -63,6 +65,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /callups/{id}", s.pageCallUp)
 	page("GET /callups/{id}/kiosk", s.pageCallUpKiosk)
 	page("POST /callups/{id}/checkins", s.pageCallUpCheckIn)
+	// The SMS gateway's webhooks: server to server, with the gateway's key.
+	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)
+	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)
 	open("GET /r/{token}", s.answerPage)
 	open("POST /r/{token}", s.answerSubmit)
 	page("GET /account", s.pageAccount)

@@ -41,6 +41,11 @@ type Server struct {
 	// "https://muster.example"; when empty, it is taken from the request's
 	// Host with the http scheme.
 	PublicURL string
+	// Stopping, once closed, ends the readiness event streams: a graceful
+	// http.Server.Shutdown waits for requests and would wait for them.
+	Stopping <-chan struct{}
+	// SMS configures the SMS gateway's webhooks (sms_webhook.go).
+	SMS SMSHooks
 
 	metrics *metrics
 	pages   *pages
