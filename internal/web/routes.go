@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/muster-force/muster/internal/paper"
+)
 
 // routes is muster's one route table.
 func (s *Server) routes(mux *http.ServeMux) {
@@ -46,6 +50,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("/api/", s.apiAuth(s.apiNotFound))
 
 	mux.Handle("GET /static/", staticFiles())
+	mux.HandleFunc("GET "+paper.StyleURL, servePrintCSS)
 	open("GET /login", s.pageLogin)
 	open("POST /login", s.pageLoginSubmit)
 	page("POST /logout", s.pageLogout)
@@ -64,6 +69,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("POST /callups", s.pageCallUpCreate)
 	page("GET /callups/{id}", s.pageCallUp)
 	page("GET /callups/{id}/kiosk", s.pageCallUpKiosk)
+	page("GET /callups/{id}/notices/print", s.pageCallUpPrint)
 	page("POST /callups/{id}/checkins", s.pageCallUpCheckIn)
 	// The SMS gateway's webhooks: server to server, with the gateway's key.
 	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/paper"
 )
 
 // Services are what the server needs from storage.
@@ -49,6 +50,7 @@ type Server struct {
 
 	metrics *metrics
 	pages   *pages
+	paper   *paper.Renderer // printable call-up notices
 	// crossOrigin refuses state-changing requests that browsers mark as
 	// coming from another site (Sec-Fetch-Site, Origin).
 	crossOrigin *http.CrossOriginProtection
@@ -66,6 +68,9 @@ func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.pages = p
+	if s.paper, err = paper.New(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
