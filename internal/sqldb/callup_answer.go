@@ -117,16 +117,16 @@ func (db *DB) AnswerPage(ctx context.Context, token string) (*muster.MemberCallU
 }
 
 // SaveAnswer appends the answer to the member's history and makes it the
-// member's current answer, in one transaction committed (fsync'd: SQLite
-// runs with synchronous=FULL, PostgreSQL with synchronous_commit on) before
-// it returns. The token is the authority: no actor is needed, and a bad
-// token writes nothing.
+// member's current answer, and returns only once the transaction that holds
+// it is committed (fsync'd: SQLite runs with synchronous=FULL, PostgreSQL
+// with synchronous_commit on). The token is the authority: no actor is
+// needed, and a bad token writes nothing.
 //
-// One commit per answer caps answers at the disk's fsync rate (~3.5k/s
-// here). Group commit plugs in here: SaveAnswer will hand the checked
-// answer to one writer goroutine that applies every answer waiting
-// (the same INSERT and UPDATE per answer, in arrival order) in one
-// transaction, and returns to each caller once that commit is done.
+// Answers are group-committed (answer_batch.go): the checked answer goes to
+// the DB's one answer writer, which commits every answer waiting in one
+// transaction. A nil error means the answer is committed; an error, that
+// it is not written — also when ctx ends while it waits. The answers are
+// their own history (callup_answers), so no audit entry is written.
 func (db *DB) SaveAnswer(ctx context.Context, token string, a *muster.Answer) error {
 	callupID, memberID, err := db.verifyToken(ctx, token)
 	if err != nil {
@@ -138,33 +138,5 @@ func (db *DB) SaveAnswer(ctx context.Context, token string, a *muster.Answer) er
 	if a.Via == "" {
 		a.Via = "link"
 	}
-	// The token, not a person, authorises the write; answers are their own
-	// history (callup_answers), so no audit entry is written under this actor.
-	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("answer"))
-	return db.writeTx(ctx, func(tx *Tx) error {
-		var reportBy string
-		err := tx.QueryRowContext(ctx, `SELECT report_by FROM callups WHERE id = $1`, callupID).Scan(&reportBy)
-		if err != nil {
-			return notFound(err, "This call-up no longer exists.")
-		}
-		if tx.now.After(parseTime(reportBy).Add(answerGrace)) {
-			return muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", parseTime(reportBy).Add(answerGrace).Format("2006-01-02 15:04 MST"))
-		}
-		a.At = tx.now
-		res, err := tx.ExecContext(ctx, `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answered_at = $4
-			WHERE callup_id = $5 AND member_id = $6`, string(a.Answer), a.ETAMinutes, a.Reason, formatTime(a.At), callupID, memberID)
-		if err != nil {
-			return fmt.Errorf("save answer: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return muster.Errorf(muster.ENOTFOUND, "You are not called up by this call-up.")
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, callupID, memberID, string(a.Answer), a.ETAMinutes, a.Reason, a.Via, formatTime(a.At)); err != nil {
-			return fmt.Errorf("save answer: %w", err)
-		}
-		return nil
-	})
+	return db.answers.submit(ctx, &queuedAnswer{callupID: callupID, memberID: memberID, a: a})
 }

@@ -29,6 +29,8 @@ type DB struct {
 	keyMu     sync.Mutex // protects answerKey
 	answerKey []byte     // the response-token key once read (see secret_key.go)
 
+	answers *answerWriter // group-commits SaveAnswer's answers (answer_batch.go)
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 	// Logger receives internal errors and slow operations.
@@ -60,11 +62,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", db.dialect, err)
 	}
+	db.answers = newAnswerWriter(db)
 	return db, nil
 }
 
-// Close closes the database.
+// Close closes the database. Answers already queued are committed first;
+// SaveAnswer refuses new ones.
 func (db *DB) Close() error {
+	if db.answers != nil {
+		db.answers.close()
+	}
 	err := db.read.Close()
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())

@@ -1,0 +1,209 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// Group commit of answers. SaveAnswer checks the token and the answer, then
+// queues the answer to the DB's one answer writer, which takes everything
+// waiting (up to maxAnswerBatch), applies it in one transaction and wakes
+// every caller with its own result once that transaction is committed. A
+// per-answer problem (call-up gone or closed, member not called up) fails
+// that answer only. With PostgreSQL, each process batches its own answers.
+
+// maxAnswerBatch bounds the answers one transaction carries.
+const maxAnswerBatch = 256
+
+// errDBClosed is what SaveAnswer returns once Close has begun.
+var errDBClosed = muster.Errorf(muster.EINTERNAL, "The database is closed.")
+
+// States of a queued answer: the caller may withdraw it only while it is
+// queued; once the writer has taken it, the caller waits for the commit.
+const (
+	answerQueued int32 = iota
+	answerTaken
+	answerWithdrawn
+)
+
+// queuedAnswer is one answer waiting for the writer.
+type queuedAnswer struct {
+	callupID, memberID int64
+	a                  *muster.Answer
+	state              atomic.Int32
+	done               chan error // buffered: the writer never blocks on it
+}
+
+// answerWriter is the goroutine that commits queued answers in batches.
+type answerWriter struct {
+	db    *DB
+	queue chan *queuedAnswer
+	done  chan struct{} // closed when the goroutine has ended
+
+	mu     sync.RWMutex // protects closed; senders hold it for reading
+	closed bool
+}
+
+func newAnswerWriter(db *DB) *answerWriter {
+	w := &answerWriter{db: db, queue: make(chan *queuedAnswer, 4*maxAnswerBatch), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// submit queues the answer and waits for the commit that holds it.
+//
+// Cancellation: while the answer is still queued, a cancelled ctx withdraws
+// it, and submit returns ctx's error with nothing written. Once the writer
+// has taken it, submit waits for that transaction regardless of ctx (one
+// batch, a few milliseconds) and returns its outcome: a nil error always
+// means committed, an error always means not written.
+func (w *answerWriter) submit(ctx context.Context, q *queuedAnswer) error {
+	q.done = make(chan error, 1)
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errDBClosed
+	}
+	select {
+	case w.queue <- q:
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	w.mu.RUnlock()
+	select {
+	case err := <-q.done:
+		return err
+	case <-ctx.Done():
+		if q.state.CompareAndSwap(answerQueued, answerWithdrawn) {
+			return ctx.Err()
+		}
+		return <-q.done
+	}
+}
+
+// close refuses new answers, lets the writer commit every answer already
+// queued, and waits for it to end.
+func (w *answerWriter) close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *answerWriter) run() {
+	defer close(w.done)
+	batch := make([]*queuedAnswer, 0, maxAnswerBatch)
+	for q := range w.queue {
+		batch = append(batch[:0], q)
+	fill:
+		for len(batch) < maxAnswerBatch {
+			select {
+			case q, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, q)
+			default:
+				break fill
+			}
+		}
+		taken := batch[:0]
+		for _, q := range batch {
+			if q.state.CompareAndSwap(answerQueued, answerTaken) {
+				taken = append(taken, q)
+			}
+		}
+		if len(taken) > 0 {
+			w.commit(taken)
+		}
+	}
+}
+
+// commit writes the batch in one transaction and tells each caller its
+// result: the batch's error if the transaction fails, else its own.
+func (w *answerWriter) commit(batch []*queuedAnswer) {
+	results := make([]error, len(batch))
+	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("answer"))
+	err := w.db.writeTx(ctx, func(tx *Tx) error {
+		return applyAnswers(ctx, tx, batch, results)
+	})
+	for i, q := range batch {
+		if err != nil {
+			q.done <- fmt.Errorf("save answer: %w", err)
+		} else {
+			q.done <- results[i]
+		}
+	}
+}
+
+// applyAnswers makes each answer its member's current one, in arrival
+// order, and appends the accepted ones to the history in multi-row
+// INSERTs, recording a per-answer error in results.
+func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []error) error {
+	closes := map[int64]time.Time{} // call-up → end of answers; zero when gone
+	upd, err := tx.PrepareContext(ctx, `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answered_at = $4
+		WHERE callup_id = $5 AND member_id = $6`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	rows := make([][]any, 0, len(batch))
+	for i, q := range batch {
+		end, ok := closes[q.callupID]
+		if !ok {
+			var reportBy string
+			err := tx.QueryRowContext(ctx, `SELECT report_by FROM callups WHERE id = $1`, q.callupID).Scan(&reportBy)
+			if err == nil {
+				end = parseTime(reportBy).Add(answerGrace)
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			closes[q.callupID] = end
+		}
+		if end.IsZero() {
+			results[i] = muster.Errorf(muster.ENOTFOUND, "This call-up no longer exists.")
+			continue
+		}
+		if tx.now.After(end) {
+			results[i] = muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", end.Format("2006-01-02 15:04 MST"))
+			continue
+		}
+		a := *q.a
+		a.At = tx.now
+		res, err := upd.ExecContext(ctx, string(a.Answer), a.ETAMinutes, a.Reason, formatTime(a.At), q.callupID, q.memberID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			results[i] = muster.Errorf(muster.ENOTFOUND, "You are not called up by this call-up.")
+			continue
+		}
+		rows = append(rows, []any{q.callupID, q.memberID, string(a.Answer), a.ETAMinutes, a.Reason, a.Via, formatTime(a.At)})
+	}
+	ins := tx.newBulkInserter("callup_answers", "callup_id", "member_id", "answer", "eta_minutes", "reason", "via", "at")
+	defer ins.close()
+	if err := ins.insert(ctx, rows); err != nil {
+		return err
+	}
+	// Only now, with every statement done, is each accepted answer stamped
+	// (the caller reads it after the commit).
+	for i, q := range batch {
+		if results[i] == nil {
+			q.a.At = tx.now
+		}
+	}
+	return nil
+}
