@@ -22,6 +22,20 @@ const (
 	DeliveryDrillSent DeliveryStatus = "drill-sent" // went through every step, left nothing outside muster
 )
 
+// DeliveryPurpose is why a delivery is sent; it picks the wording.
+type DeliveryPurpose string
+
+// The purposes.
+const (
+	PurposeNotice   DeliveryPurpose = "notice"   // the call-up itself
+	PurposeReminder DeliveryPurpose = "reminder" // to a member who has not answered
+	PurposeSelected DeliveryPurpose = "selected" // picked from those who said yes: report
+	PurposeStandby  DeliveryPurpose = "standby"  // said yes, not picked: stand by
+)
+
+// DeliveryPurposes lists every purpose.
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby}
+
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
 type Delivery struct {
@@ -29,6 +43,7 @@ type Delivery struct {
 	CallUpID      int64
 	MemberID      int64
 	Channel       Channel
+	Purpose       DeliveryPurpose
 	Address       string // phone number, e-mail address, …
 	Name          string // the member's family and given name
 	ServiceNumber string

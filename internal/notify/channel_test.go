@@ -173,3 +173,27 @@ func TestBackoff(t *testing.T) {
 		t.Error("IsPermanent")
 	}
 }
+
+// TestPurposeWording: each purpose says in the subject, the body's first
+// line and the SMS what is asked; a notice has no lead.
+func TestPurposeWording(t *testing.T) {
+	d := sampleDelivery()
+	d.ResponseURL = "https://m.tdf.by/r/abc"
+	for purpose, want := range map[muster.DeliveryPurpose][3]string{
+		muster.PurposeNotice:   {"Call-up: ", d.Title, d.Title + ": "},
+		muster.PurposeReminder: {"Reminder, call-up: ", "You have not answered", "REMINDER " + d.Title},
+		muster.PurposeSelected: {"Report, call-up: ", "You answered yes and are selected", "REPORT " + d.Title},
+		muster.PurposeStandby:  {"Stand by, call-up: ", "Stand by", "STAND BY " + d.Title},
+	} {
+		d.Purpose = purpose
+		if s := notify.EmailSubject(d); !strings.HasPrefix(s, want[0]) {
+			t.Errorf("%s: subject %q", purpose, s)
+		}
+		if s := notify.EmailBody(d, minsk); !strings.HasPrefix(s, want[1]) {
+			t.Errorf("%s: body %q", purpose, s)
+		}
+		if s := notify.SMSText(d, minsk); !strings.HasPrefix(s, want[2]) {
+			t.Errorf("%s: SMS %q", purpose, s)
+		}
+	}
+}

@@ -20,14 +20,34 @@ func reportBy(t time.Time, loc *time.Location, layout string) string {
 	return t.In(loc).Format(layout)
 }
 
+// smsLead and emailLead head a delivery's SMS and e-mail subject by its
+// purpose; leads says in the e-mail's first line what is asked.
+var (
+	smsLead = map[muster.DeliveryPurpose]string{
+		muster.PurposeReminder: "REMINDER ", muster.PurposeSelected: "REPORT ", muster.PurposeStandby: "STAND BY ",
+	}
+	emailLead = map[muster.DeliveryPurpose]string{
+		muster.PurposeReminder: "Reminder, call-up: ", muster.PurposeSelected: "Report, call-up: ", muster.PurposeStandby: "Stand by, call-up: ",
+	}
+	leads = map[muster.DeliveryPurpose]string{
+		muster.PurposeReminder: "You have not answered this call-up yet.\n\n",
+		muster.PurposeSelected: "You answered yes and are selected: report as below.\n\n",
+		muster.PurposeStandby:  "You answered yes; you are not selected to report now. Stand by: you may still be called.\n\n",
+	}
+)
+
 // EmailSubject returns the subject of the delivery's e-mail.
 func EmailSubject(d muster.Delivery) string {
+	if lead, ok := emailLead[d.Purpose]; ok {
+		return lead + d.Title
+	}
 	return "Call-up: " + d.Title
 }
 
 // EmailBody returns the plain-text body of the delivery's e-mail.
 func EmailBody(d muster.Delivery, loc *time.Location) string {
 	var b strings.Builder
+	b.WriteString(leads[d.Purpose])
 	fmt.Fprintf(&b, "%s\n\n%s\n\n", d.Title, d.Message)
 	if d.AssemblyPoint != "" {
 		fmt.Fprintf(&b, "Assembly point: %s\n", d.AssemblyPoint)
@@ -43,18 +63,19 @@ func EmailBody(d muster.Delivery, loc *time.Location) string {
 // without the message; the title, time and link alone; and when even that
 // is longer than one SMS, it sends the whole notice in several.
 func SMSText(d muster.Delivery, loc *time.Location) string {
+	title := smsLead[d.Purpose] + d.Title
 	when := "by " + reportBy(d.ReportBy, loc, "02.01 15:04")
 	place := when
 	if d.AssemblyPoint != "" {
 		place = d.AssemblyPoint + ", " + when
 	}
-	full := d.Title + ": " + d.Message + "\n" + place + "\n" + d.ResponseURL
+	full := title + ": " + d.Message + "\n" + place + "\n" + d.ResponseURL
 	if Segments(full) == 1 {
 		return full
 	}
 	// Cut the message to what is left of one SMS.
 	rest := "\n" + place + "\n" + d.ResponseURL
-	head := d.Title + ": "
+	head := title + ": "
 	msg := []rune(d.Message)
 	cut := func(n int) string {
 		ellipsis := "…"
@@ -76,7 +97,7 @@ func SMSText(d muster.Delivery, loc *time.Location) string {
 	if hi >= 20 {
 		return cut(hi)
 	}
-	for _, s := range []string{d.Title + "\n" + place + "\n" + d.ResponseURL, d.Title + "\n" + when + "\n" + d.ResponseURL} {
+	for _, s := range []string{title + "\n" + place + "\n" + d.ResponseURL, title + "\n" + when + "\n" + d.ResponseURL} {
 		if Segments(s) == 1 {
 			return s
 		}

@@ -77,7 +77,7 @@ func TestClaimDueLeases(t *testing.T) {
 		d := first[0]
 		if d.CallUpID != c.ID || d.Channel != muster.ChannelSMS || d.Address == "" || d.Name == "" || d.ServiceNumber == "" ||
 			d.Title != c.Title || d.Message != c.Message || d.AssemblyPoint != c.AssemblyPoint || !d.ReportBy.Equal(c.ReportBy) ||
-			d.Kind != c.Kind || d.Drill || d.Attempts != 1 {
+			d.Kind != c.Kind || d.Drill || d.Attempts != 1 || d.Purpose != muster.PurposeNotice {
 			t.Fatalf("claimed %+v", d)
 		}
 		page, err := db.AnswerPage(context.Background(), d.Token)
