@@ -180,10 +180,10 @@ func TestPurposeWording(t *testing.T) {
 	d := sampleDelivery()
 	d.ResponseURL = "https://m.tdf.by/r/abc"
 	for purpose, want := range map[muster.DeliveryPurpose][3]string{
-		muster.PurposeNotice:   {"Call-up: ", d.Title, d.Title + ": "},
+		muster.PurposeNotice:   {"Call-up: ", d.Title, d.Title},
 		muster.PurposeReminder: {"Reminder, call-up: ", "You have not answered", "REMINDER " + d.Title},
 		muster.PurposeSelected: {"Report, call-up: ", "You answered yes and are selected", "REPORT " + d.Title},
-		muster.PurposeStandby:  {"Stand by, call-up: ", "Stand by", "STAND BY " + d.Title},
+		muster.PurposeStandby:  {"Stand by, call-up: ", "You answered yes; you are not selected", "STAND BY " + d.Title},
 	} {
 		d.Purpose = purpose
 		if s := notify.EmailSubject(d); !strings.HasPrefix(s, want[0]) {
