@@ -1,5 +1,5 @@
 # Makefile: the commands the README and .ci/run use.
-.PHONY: test demo bench
+.PHONY: test demo bench bench-answers
 
 test:
 	scripts/test-deps
@@ -13,3 +13,9 @@ demo:
 MEMBERS ?= 1000000
 bench:
 	go run ./cmd/musterbench -members $(MEMBERS)
+
+# bench-answers: only the answers storm (muster serve against a bare
+# net/http handler, the readiness stream's lag, peak memory), on the demo
+# force of MEMBERS members.
+bench-answers:
+	go run ./cmd/musterbench -members $(MEMBERS) -parts answers

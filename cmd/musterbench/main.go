@@ -5,9 +5,14 @@
 //     members` (a child process, so its peak memory is its own) against the
 //     sqlite3 shell's .import of the same file into a plain table;
 //   - member listing: the median time to list a page of a region's members
-//     filtered by a qualification, from the imported database.
+//     filtered by a qualification, from the imported database;
+//   - answers: `muster serve` (a child process) stormed with durable
+//     answers over 64 keep-alive connections against a bare net/http
+//     handler stormed by the same client, with the readiness stream's lag
+//     behind the answers and the server's peak memory (answers*.go).
 //
-// Run it with `make bench` or `go run ./cmd/musterbench -members 1000000`.
+// Run it with `make bench` or `go run ./cmd/musterbench -members 1000000`;
+// -parts picks the parts (answers alone builds the demo force of -members).
 package main
 
 import (
@@ -17,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -24,14 +30,47 @@ func main() {
 	members := flag.Int("members", 1_000_000, "members in the generated roster")
 	pages := flag.Int("pages", 300, "page listings to time")
 	dir := flag.String("dir", "", "work directory (default: a temp dir, removed afterwards)")
+	parts := flag.String("parts", "import,listing,answers", "the parts to run, comma-separated")
+	conns := flag.Int("conns", 64, "answers: keep-alive connections of the load client")
+	duration := flag.Duration("duration", 10*time.Second, "answers: how long each storm lasts")
+	bare := flag.Bool("serve-bare", false, "serve the answers baseline, a bare net/http handler (musterbench runs itself so)")
 	flag.Parse()
-	if err := run(context.Background(), *members, *pages, *dir); err != nil {
+	if *bare {
+		if err := serveBare(); err != nil {
+			fmt.Fprintln(os.Stderr, "musterbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	cfg := config{members: *members, pages: *pages, dir: *dir, conns: *conns, duration: *duration, parts: map[string]bool{}}
+	for p := range strings.SplitSeq(*parts, ",") {
+		if p != "import" && p != "listing" && p != "answers" {
+			fmt.Fprintf(os.Stderr, "musterbench: -parts: unknown part %q (import, listing, answers)\n", p)
+			os.Exit(2)
+		}
+		cfg.parts[p] = true
+	}
+	if cfg.parts["listing"] && !cfg.parts["import"] {
+		fmt.Fprintln(os.Stderr, "musterbench: -parts: listing needs import")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "musterbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, members, pages int, dir string) error {
+// config is what the flags ask for.
+type config struct {
+	members, pages int
+	dir            string
+	parts          map[string]bool
+	conns          int
+	duration       time.Duration
+}
+
+func run(ctx context.Context, cfg config) error {
+	members, dir := cfg.members, cfg.dir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "musterbench-")
 		if err != nil {
@@ -47,15 +86,27 @@ func run(ctx context.Context, members, pages int, dir string) error {
 		return fmt.Errorf("build muster (run from the repository root): %w", err)
 	}
 	fmt.Printf("musterbench: %d members, %s\n", members, time.Now().UTC().Format(time.RFC3339))
-	imp, err := benchImport(ctx, bin, dir, members)
-	if err != nil {
-		return err
+	dbPath := filepath.Join(dir, "muster.db")
+	if cfg.parts["import"] {
+		imp, err := benchImport(ctx, bin, dir, members)
+		if err != nil {
+			return err
+		}
+		imp.print()
 	}
-	imp.print()
-	list, err := benchListing(ctx, filepath.Join(dir, "muster.db"), pages)
-	if err != nil {
-		return err
+	if cfg.parts["listing"] {
+		list, err := benchListing(ctx, dbPath, cfg.pages)
+		if err != nil {
+			return err
+		}
+		list.print()
 	}
-	list.print()
+	if cfg.parts["answers"] {
+		ans, err := benchAnswers(ctx, bin, dir, dbPath, members, cfg.conns, cfg.duration)
+		if err != nil {
+			return err
+		}
+		ans.print()
+	}
 	return nil
 }
