@@ -101,23 +101,29 @@ func (w *answerWriter) close() {
 	<-w.done
 }
 
+// maxGather bounds how long the writer waits for answers to come back
+// after a commit (see run).
+const maxGather = 10 * time.Millisecond
+
+// run commits the queued answers in batches. A commit is fsync-bound, so
+// its batch should hold every answer in flight; but the callers a commit
+// wakes send their next answers only after it, while the others wait in
+// the queue, so that, taken as they come, the batches settle into two
+// alternating halves of the callers and each answer waits for two
+// commits. So once the writer has a batch, it waits for the callers the
+// last commit woke to come back — as many as it woke plus those already
+// queued then — but no longer than that commit took (maxGather at most),
+// counted from its end: a lone answer long after the last commit waits
+// for nothing. The window is a performance heuristic on the wall clock,
+// not a time any result depends on.
 func (w *answerWriter) run() {
 	defer close(w.done)
 	batch := make([]*queuedAnswer, 0, maxAnswerBatch)
+	var expect int          // answers the last commit woke or left queued
+	var gatherEnd time.Time // until when to wait for them
 	for q := range w.queue {
 		batch = append(batch[:0], q)
-	fill:
-		for len(batch) < maxAnswerBatch {
-			select {
-			case q, ok := <-w.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, q)
-			default:
-				break fill
-			}
-		}
+		w.fill(&batch, min(expect, maxAnswerBatch), gatherEnd)
 		taken := batch[:0]
 		for _, q := range batch {
 			if q.state.CompareAndSwap(answerQueued, answerTaken) {
@@ -125,7 +131,47 @@ func (w *answerWriter) run() {
 			}
 		}
 		if len(taken) > 0 {
+			start := time.Now()
 			w.commit(taken)
+			end := time.Now()
+			expect, gatherEnd = len(taken)+len(w.queue), end.Add(min(end.Sub(start), maxGather))
+		}
+	}
+}
+
+// fill adds the queued answers to the batch, up to maxAnswerBatch, and
+// then waits for more until the batch holds want or until comes.
+func (w *answerWriter) fill(batch *[]*queuedAnswer, want int, until time.Time) {
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for len(*batch) < maxAnswerBatch {
+		select {
+		case q, ok := <-w.queue:
+			if !ok {
+				return
+			}
+			*batch = append(*batch, q)
+			continue
+		default:
+		}
+		if len(*batch) >= want || !time.Now().Before(until) {
+			return
+		}
+		if timer == nil {
+			timer = time.NewTimer(time.Until(until))
+		}
+		select {
+		case q, ok := <-w.queue:
+			if !ok {
+				return
+			}
+			*batch = append(*batch, q)
+		case <-timer.C:
+			return
 		}
 	}
 }
