@@ -147,9 +147,11 @@ func startServer(ctx context.Context, logPath, name string, args ...string) (*se
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		announced := false
 		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil && s.url == "" {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil && !announced {
 				found <- m[1]
+				announced = true
 			}
 		}
 		cmd.Wait()
