@@ -43,6 +43,25 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+// RetryAfterError is a temporary send error whose provider said when to
+// try again (a Retry-After header): the dispatcher waits at least After.
+type RetryAfterError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// retryAfter returns the wait that err, or an error it wraps, asks for.
+func retryAfter(err error) time.Duration {
+	var r *RetryAfterError
+	if errors.As(err, &r) {
+		return r.After
+	}
+	return 0
+}
+
 // Backoff spaces the retries of a delivery: Base doubled for each attempt
 // made, capped at Max, with "equal jitter" (half the delay fixed, half
 // random) so that deliveries failed together do not come back together.
