@@ -147,7 +147,9 @@ func TestWebPushThroughDispatcher(t *testing.T) {
 	})
 }
 
-func deviceID(s *muster.PushSubscription) string { return s.Endpoint[strings.LastIndex(s.Endpoint, "/")+1:] }
+func deviceID(s *muster.PushSubscription) string {
+	return s.Endpoint[strings.LastIndex(s.Endpoint, "/")+1:]
+}
 
 func endpointsOf(t *testing.T, db *sqldb.DB, serviceNumber string) []muster.PushSubscription {
 	t.Helper()
