@@ -51,15 +51,14 @@ func (s *PushSubscription) Validate() error {
 // token is the authority, as for answers.
 //
 // Errors: EUNAUTHORIZED for a bad token, ENOTFOUND for a member the
-// token's call-up does not target or an endpoint the member has not
-// subscribed, EINVALID for a bad subscription.
+// token's call-up does not target, EINVALID for a bad subscription.
 type PushService interface {
 	// SubscribePush keeps the subscription for the token's member. An
 	// endpoint subscribed before is renewed with its new keys, and moves
 	// to this member (the browser holds it, not a member).
 	SubscribePush(ctx context.Context, token string, s *PushSubscription) error
 	// UnsubscribePush forgets the token's member's subscription with the
-	// endpoint.
+	// endpoint; one the member does not have is no error (nothing to do).
 	UnsubscribePush(ctx context.Context, token, endpoint string) error
 }
 

@@ -63,7 +63,8 @@ func (db *DB) SubscribePush(ctx context.Context, token string, s *muster.PushSub
 	})
 }
 
-// UnsubscribePush forgets the member's subscription with the endpoint.
+// UnsubscribePush forgets the member's subscription with the endpoint; a
+// device not subscribed (or another member's) is left as it is, no error.
 func (db *DB) UnsubscribePush(ctx context.Context, token, endpoint string) error {
 	callupID, memberID, err := db.verifyToken(ctx, token)
 	if err != nil {
@@ -73,14 +74,8 @@ func (db *DB) UnsubscribePush(ctx context.Context, token, endpoint string) error
 		if err := targeted(ctx, tx, callupID, memberID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE member_id = $1 AND endpoint = $2`, memberID, endpoint)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE member_id = $1 AND endpoint = $2`, memberID, endpoint); err != nil {
 			return fmt.Errorf("unsubscribe push: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return muster.Errorf(muster.ENOTFOUND, "This device is not subscribed.")
 		}
 		return nil
 	})

@@ -111,8 +111,11 @@ func TestPushSubscriptions(t *testing.T) {
 		}
 
 		// Unsubscribing takes the member's own endpoint only.
-		if err := db.UnsubscribePush(ctx, tokens["G1"], c); muster.ErrorCode(err) != muster.ENOTFOUND {
-			t.Errorf("G1 unsubscribing G2's endpoint: %v, want not found", err)
+		if err := db.UnsubscribePush(ctx, tokens["G1"], c); err != nil {
+			t.Errorf("G1 unsubscribing G2's endpoint: %v", err)
+		}
+		if got := endpoints(t, db, "G2"); len(got) != 1 {
+			t.Errorf("G1 unsubscribed G2's endpoint: G2 has %v", got)
 		}
 		if err := db.UnsubscribePush(ctx, tokens["G2"], c); err != nil {
 			t.Fatal(err)
