@@ -8,9 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -27,11 +31,18 @@ type WebPush struct {
 	// Subject is the contact that push services may use: a mailto: or
 	// https: URL (RFC 8292, 2.1).
 	Subject string
-	Client  *http.Client // http.DefaultClient when nil
+	// Client sends the pushes. When nil, a client that connects only to
+	// public addresses, with no proxy: an endpoint is whatever the holder
+	// of a response token posts, and must not make muster post into its
+	// own network. Set one to reach a push service on a private network.
+	Client *http.Client
 	// Location is the time zone of the report-by time in the text.
 	Location *time.Location
 	// Now dates the VAPID claims and the TTL; time.Now when nil.
 	Now func() time.Time
+
+	once   sync.Once
+	public *http.Client // the client when Client is nil
 }
 
 var _ Channel = (*WebPush)(nil)
@@ -125,10 +136,13 @@ func (p *WebPush) push(ctx context.Context, d muster.Delivery, s muster.PushSubs
 	h.Set("Topic", "muster-callup-"+strconv.FormatInt(d.CallUpID, 10))
 	client := p.Client
 	if client == nil {
-		client = http.DefaultClient
+		p.once.Do(func() { p.public = publicClient() })
+		client = p.public
 	}
 	resp, err := client.Do(req)
-	if err != nil {
+	if errors.Is(err, errNotPublic) {
+		return "", Permanent(fmt.Errorf("push to %s: %w", host, errNotPublic))
+	} else if err != nil {
 		return "", fmt.Errorf("push to %s: %w", host, err)
 	}
 	defer resp.Body.Close()
@@ -146,6 +160,34 @@ func (p *WebPush) push(ctx context.Context, d muster.Delivery, s muster.PushSubs
 	default: // 413 (too large), 400, 401, 403: sending again cannot help
 		return "", Permanent(fmt.Errorf("push to %s: refused: %s", host, resp.Status))
 	}
+}
+
+// errNotPublic refuses a connection to a loopback, private, link-local
+// or unspecified address.
+var errNotPublic = errors.New("the push service is not at a public address")
+
+// publicClient returns a client that connects only to public addresses,
+// checked on the address dialled (after DNS), with no proxy.
+func publicClient() *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil {
+			return err
+		}
+		ip = ip.Unmap()
+		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
+			return errNotPublic
+		}
+		return nil
+	}}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
+	transport.DialContext = dialer.DialContext
+	return &http.Client{Transport: transport}
 }
 
 // pushUrgency is "high" for the call-ups that cannot wait (RFC 8030, 5.3):

@@ -163,3 +163,33 @@ func endpointsOf(t *testing.T, db *sqldb.DB, serviceNumber string) []muster.Push
 	}
 	return subs
 }
+
+// TestWebPushPublicAddressesOnly sends with the channel's own client, which
+// refuses the push service on a loopback address: a subscription must not
+// make muster post into its own network. The delivery fails for good and
+// the service gets nothing.
+func TestWebPushPublicAddressesOnly(t *testing.T) {
+	push := startPushService(t, sqldbtest.Now)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t, "sqlite")
+	c := callUp(t, db, 0, false, muster.ChannelPaper) // G1
+	if err := db.SubscribePush(context.Background(), tokensOf(t, db, c.ID)["G1"], push.Subscribe(t)); err != nil {
+		t.Fatal(err)
+	}
+	g1, err := db.FindMember(sqldbtest.System(), "G1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	channel := &notify.WebPush{Subscriptions: db, Key: key, Subject: "mailto:ops@force.example"}
+	_, err = channel.Send(context.Background(), muster.Delivery{ID: 1, CallUpID: c.ID, MemberID: g1.ID, Title: c.Title,
+		Kind: c.Kind, Message: c.Message, ReportBy: c.ReportBy, ResponseURL: "https://m.example/r/x"})
+	if !notify.IsPermanent(err) || !strings.Contains(err.Error(), "not at a public address") {
+		t.Errorf("push to 127.0.0.1: %v, want a permanent error naming the private address", err)
+	}
+	if got := push.Messages(t); len(got) != 0 {
+		t.Errorf("the push service on loopback got %d messages", len(got))
+	}
+}
