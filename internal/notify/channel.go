@@ -1,5 +1,5 @@
 // Package notify sends call-up notices: a Channel per way of reaching a
-// member (e-mail over SMTP, SMS through an HTTP gateway) and the
+// member (e-mail over SMTP, SMS through an HTTP gateway, web push) and the
 // Dispatcher, which works through the deliveries table with a bounded
 // worker pool, per-channel rate limits and retries with backoff.
 package notify
