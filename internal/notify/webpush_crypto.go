@@ -37,16 +37,24 @@ var b64 = base64.RawURLEncoding
 // auth secret by HKDF into the input key, then the aes128gcm content coding
 // of RFC 8188 with a random salt, in one record.
 func encryptPush(plaintext, uaPublic, authSecret []byte) ([]byte, error) {
+	as, err := ecdh.P256().GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	return encryptPushWith(plaintext, uaPublic, authSecret, as, salt)
+}
+
+// encryptPushWith is encryptPush with the application server's ephemeral
+// key and the salt given, as RFC 8291's example gives them.
+func encryptPushWith(plaintext, uaPublic, authSecret []byte, as *ecdh.PrivateKey, salt []byte) ([]byte, error) {
 	if len(plaintext) > MaxPushPayload {
 		return nil, fmt.Errorf("push payload of %d bytes is over %d", len(plaintext), MaxPushPayload)
 	}
 	ua, err := ecdh.P256().NewPublicKey(uaPublic)
 	if err != nil {
 		return nil, fmt.Errorf("push subscription key: %w", err)
-	}
-	as, err := ecdh.P256().GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
 	}
 	shared, err := as.ECDH(ua)
 	if err != nil {
@@ -58,8 +66,6 @@ func encryptPush(plaintext, uaPublic, authSecret []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	salt := make([]byte, 16)
-	rand.Read(salt)
 	prk, err := hkdf.Extract(sha256.New, ikm, salt)
 	if err != nil {
 		return nil, err
