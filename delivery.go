@@ -62,9 +62,10 @@ type Delivery struct {
 }
 
 // DeliveredOnSend reports whether a provider's accepting a message on the
-// channel counts as reaching the member: true for e-mail, whose servers
-// give no receipt; SMS waits for the gateway's delivery receipt.
-func (c Channel) DeliveredOnSend() bool { return c == ChannelEmail }
+// channel counts as reaching the member: true for e-mail and web push,
+// whose servers give no receipt; SMS waits for the gateway's delivery
+// receipt.
+func (c Channel) DeliveredOnSend() bool { return c == ChannelEmail || c == ChannelPush }
 
 // DeliveryStore is the dispatcher's durable queue: the deliveries table.
 // A delivery is sent only after it is claimed, and marked after it is sent,

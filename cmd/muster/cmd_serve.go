@@ -13,6 +13,7 @@ import (
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/demo"
+	"github.com/muster-force/muster/internal/notify"
 	"github.com/muster-force/muster/internal/sqldb"
 	"github.com/muster-force/muster/internal/web"
 )
@@ -25,7 +26,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	publicURL := fs.String("public-url", "", "base URL of the response links in notices, e.g. https://muster.example (default: the request's host, over http)")
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
 	delivery := addDeliveryFlags(fs)
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL]"); err != nil {
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL] [-push-subject URI]"); err != nil {
 		return err
 	}
 	if err := checkPublicURL(*publicURL); err != nil {
@@ -52,6 +53,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	srv.PublicURL = strings.TrimSuffix(*publicURL, "/")
 	srv.Stopping = ctx.Done() // shutdown begins when ctx is done; it ends the event streams
 	srv.SMS = web.SMSHooks{Key: e.getenv("MUSTER_SMS_KEY"), Receipts: db}
+	push, err := delivery.webPush(ctx, db, srv.PublicURL, logger)
+	if err != nil {
+		return err
+	}
+	if push != nil {
+		srv.Push = db
+		if srv.PushKey, err = notify.VAPIDPublicKey(push.Key); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -66,7 +77,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = strings.TrimSuffix(url, "/")
 	}
-	disp, err := delivery.dispatcher(db, e, base, logger)
+	disp, err := delivery.dispatcher(db, e, base, push, logger)
 	if err != nil {
 		return err
 	}

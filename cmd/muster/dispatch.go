@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"net/url"
+	"strings"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/notify"
@@ -15,7 +18,7 @@ import (
 // from the environment, never from flags (which other users can see):
 // MUSTER_SMTP_PASSWORD and MUSTER_SMS_KEY.
 type deliveryFlags struct {
-	smtp, smtpFrom, smtpUser, smsGateway *string
+	smtp, smtpFrom, smtpUser, smsGateway, pushSubject *string
 }
 
 func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
@@ -24,6 +27,8 @@ func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
 		smtpFrom:   fs.String("smtp-from", "muster@localhost", "sender address of e-mail notices"),
 		smtpUser:   fs.String("smtp-user", "", "SMTP user name (password in MUSTER_SMTP_PASSWORD)"),
 		smsGateway: fs.String("sms-gateway", "", "URL of the HTTP SMS gateway (key in MUSTER_SMS_KEY)"),
+		pushSubject: fs.String("push-subject", "", "contact for web push services, mailto: or https: (default: the -public-url when https); "+
+			"web push is on when serve has a -public-url"),
 	}
 }
 
@@ -31,8 +36,11 @@ func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
 // no provider configured still passes drills and fails real deliveries
 // for good, saying what to configure; paper notices are printed by staff,
 // not dispatched.
-func (f *deliveryFlags) dispatcher(db *sqldb.DB, e *env, baseURL string, logger *slog.Logger) (*notify.Dispatcher, error) {
+func (f *deliveryFlags) dispatcher(db *sqldb.DB, e *env, baseURL string, push *notify.WebPush, logger *slog.Logger) (*notify.Dispatcher, error) {
 	channels := []notify.Channel{notify.Unconfigured(muster.ChannelPush)}
+	if push != nil {
+		channels[0] = push
+	}
 	if *f.smtp != "" {
 		from, err := mail.ParseAddress(*f.smtpFrom)
 		if err != nil {
@@ -48,4 +56,43 @@ func (f *deliveryFlags) dispatcher(db *sqldb.DB, e *env, baseURL string, logger 
 		channels = append(channels, notify.Unconfigured(muster.ChannelSMS))
 	}
 	return &notify.Dispatcher{Store: db, Channels: channels, BaseURL: baseURL, Logger: logger}, nil
+}
+
+// webPush returns the web push channel, or nil when push is off: push
+// needs a public URL, since browsers subscribe only on a secure origin and
+// a notice's link must reach muster from the phone. The VAPID key is made
+// once and kept in the database. The contact (RFC 8292) is -push-subject,
+// or the public URL when it is https; with neither, push stays off and
+// serve says so.
+func (f *deliveryFlags) webPush(ctx context.Context, db *sqldb.DB, publicURL string, logger *slog.Logger) (*notify.WebPush, error) {
+	subject := *f.pushSubject
+	if subject != "" && !validPushSubject(subject) {
+		return nil, &usageError{fmt.Sprintf("muster serve: -push-subject %q is not a mailto: address or an https: URL", subject)}
+	}
+	if publicURL == "" {
+		return nil, nil
+	}
+	if subject == "" && strings.HasPrefix(publicURL, "https://") {
+		subject = publicURL
+	}
+	if subject == "" {
+		logger.Warn("web push is off: give -push-subject (mailto: or https:) or an https -public-url")
+		return nil, nil
+	}
+	key, err := db.VAPIDKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &notify.WebPush{Subscriptions: db, Key: key, Subject: subject}, nil
+}
+
+// validPushSubject accepts "mailto:" and an e-mail address, or an https
+// URL with a host.
+func validPushSubject(s string) bool {
+	if addr, ok := strings.CutPrefix(s, "mailto:"); ok {
+		_, err := mail.ParseAddress(addr)
+		return err == nil
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != ""
 }

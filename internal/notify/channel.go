@@ -1,5 +1,5 @@
 // Package notify sends call-up notices: a Channel per way of reaching a
-// member (e-mail over SMTP, SMS through an HTTP gateway) and the
+// member (e-mail over SMTP, SMS through an HTTP gateway, web push) and the
 // Dispatcher, which works through the deliveries table with a bounded
 // worker pool, per-channel rate limits and retries with backoff.
 package notify
@@ -41,6 +41,25 @@ func Permanent(err error) error {
 func IsPermanent(err error) bool {
 	var p *PermanentError
 	return errors.As(err, &p)
+}
+
+// RetryAfterError is a temporary send error whose provider said when to
+// try again (a Retry-After header): the dispatcher waits at least After.
+type RetryAfterError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// retryAfter returns the wait that err, or an error it wraps, asks for.
+func retryAfter(err error) time.Duration {
+	var r *RetryAfterError
+	if errors.As(err, &r) {
+		return r.After
+	}
+	return 0
 }
 
 // Backoff spaces the retries of a delivery: Base doubled for each attempt

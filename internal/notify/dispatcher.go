@@ -232,7 +232,7 @@ func (d *Dispatcher) process(ctx context.Context, job muster.Delivery) {
 	}
 	var retryAt time.Time
 	if !IsPermanent(err) && job.Attempts < d.MaxAttempts {
-		retryAt = d.Now().Add(d.Backoff.Delay(job.Attempts, nil))
+		retryAt = d.Now().Add(max(d.Backoff.Delay(job.Attempts, nil), retryAfter(err)))
 	}
 	log.Warn("send failed", "err", err, "retry_at", retryAt)
 	d.mark(ctx, log, "failed", func(ctx context.Context) error { return d.Store.MarkFailed(ctx, job.ID, err, retryAt) })

@@ -134,10 +134,9 @@ func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where) error {
 		case muster.ChannelPaper:
 			address = "''" // a notice printed for everyone, handed over by the unit
 		case muster.ChannelPush:
-			// No member has a push subscription yet: the subscriptions
-			// table comes with web push, and its INSERT … SELECT joins it
-			// here. Until then push reaches nobody.
-			continue
+			// One delivery per member with a subscription; the channel
+			// sends it to each of the member's devices (notify.WebPush).
+			address, has = "''", " AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.member_id = cm.member_id)"
 		default:
 			continue
 		}

@@ -43,6 +43,8 @@ type answerView struct {
 	Error  string
 	ETA    string // as typed
 	Reason string // as typed
+	// PushKey, when push is on, is the VAPID public key for push.js.
+	PushKey string
 }
 
 // answerPage answers GET /r/{token} with the member's call-up.
@@ -186,6 +188,9 @@ func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON boo
 // renderAnswer writes the answer page: its own small template, not the
 // staff layout.
 func (s *Server) renderAnswer(w http.ResponseWriter, r *http.Request, status int, v *answerView) {
+	if s.Push != nil {
+		v.PushKey = s.PushKey
+	}
 	var buf bytes.Buffer
 	if err := s.pages.tmpl["answer"].ExecuteTemplate(&buf, "answer", v); err != nil {
 		s.Logger.Error("render page", "page", "answer", "path", r.URL.Path, "err", err)

@@ -102,6 +102,8 @@ func TestBrowser(t *testing.T) {
 		}
 		saveShot(t, shot.name, png)
 	}
+
+	t.Run("push", func(t *testing.T) { browserPush(t, ctx) })
 }
 
 // newBrowser starts a headless Chromium with a fresh profile and returns

@@ -76,6 +76,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)
 	open("GET /r/{token}", s.answerPage)
 	open("POST /r/{token}", s.answerSubmit)
+	open("POST /r/{token}/push", s.pushSubscribe)
+	open("DELETE /r/{token}/push", s.pushUnsubscribe)
 	page("GET /account", s.pageAccount)
 	page("POST /account/totp", s.pageAccountTOTP)
 	page("/", s.pageNotFound)

@@ -23,6 +23,7 @@ type Services struct {
 	Audit          muster.AuditService
 	Qualifications muster.QualificationService
 	CallUps        muster.CallUpService
+	Push           muster.PushService // members' push subscriptions; nil without push
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
@@ -47,6 +48,9 @@ type Server struct {
 	Stopping <-chan struct{}
 	// SMS configures the SMS gateway's webhooks (sms_webhook.go).
 	SMS SMSHooks
+	// PushKey is the VAPID public key (base64url) that browsers subscribe
+	// with; when empty, the answer page offers no push (push.go).
+	PushKey string
 
 	metrics *metrics
 	pages   *pages
