@@ -1,0 +1,202 @@
+package notify_test
+
+import (
+	"bufio"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// smsc is a real SMPP server process: npm smpp in server mode, run by
+// node from internal/testdeps (see testdata/smpp-smsc.js).
+type smsc struct {
+	Addr  string
+	stdin io.WriteCloser
+
+	mu     sync.Mutex // protects events
+	events []smscEvent
+}
+
+// smscEvent is one line the simulator printed.
+type smscEvent struct {
+	Event              string `json:"event"`
+	SystemID           string `json:"system_id"`
+	OK                 bool   `json:"ok"`
+	To                 string `json:"to"`
+	Source             string `json:"source"`
+	DataCoding         int    `json:"data_coding"`
+	EsmClass           int    `json:"esm_class"`
+	UDH                string `json:"udh"`
+	Text               string `json:"text"`
+	RegisteredDelivery int    `json:"registered_delivery"`
+	MessageID          string `json:"message_id"`
+	Status             int    `json:"status"`
+}
+
+// startSMSC starts the simulator on a free loopback port, accepting the
+// system_id "muster" with the password "secret", stopped when the test
+// ends. Without node or smpp (scripts/test-deps) it skips, unless
+// MUSTER_REQUIRE_NODE=1.
+func startSMSC(t *testing.T) *smsc {
+	t.Helper()
+	deps, err := filepath.Abs("../testdeps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := exec.LookPath("node")
+	missing := ""
+	if err != nil {
+		missing = "node is not installed"
+	} else if _, err := os.Stat(filepath.Join(deps, "node_modules/smpp/package.json")); err != nil {
+		missing = "smpp is not installed in internal/testdeps (run scripts/test-deps)"
+	}
+	if missing != "" {
+		if os.Getenv("MUSTER_REQUIRE_NODE") == "1" {
+			t.Fatalf("%s, and MUSTER_REQUIRE_NODE=1", missing)
+		}
+		t.Skipf("SKIPPED: SMPP was NOT tested against a real SMPP server: %s", missing)
+	}
+	script, err := filepath.Abs("testdata/smpp-smsc.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, script, "muster", "secret")
+	cmd.Dir = deps
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &smsc{}
+	if s.stdin, err = cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	ready := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(stdout)
+		line, _ := r.ReadString('\n')
+		ready <- line
+		for {
+			line, err := r.ReadBytes('\n')
+			if err != nil {
+				return
+			}
+			var e smscEvent
+			if json.Unmarshal(line, &e) == nil {
+				s.mu.Lock()
+				s.events = append(s.events, e)
+				s.mu.Unlock()
+			}
+		}
+	}()
+	select {
+	case line := <-ready:
+		var hello struct{ Port int }
+		if err := json.Unmarshal([]byte(line), &hello); err != nil || hello.Port == 0 {
+			t.Fatalf("smpp-smsc said %q", line)
+		}
+		s.Addr = "127.0.0.1:" + strconv.Itoa(hello.Port)
+		return s
+	case <-time.After(20 * time.Second):
+		t.Fatal("smpp-smsc did not start within 20 s")
+	}
+	return nil
+}
+
+// Command sends the simulator a command (see testdata/smpp-smsc.js) and
+// waits until it has taken it.
+func (s *smsc) Command(t *testing.T, cmd map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(cmd)
+	done := len(s.Events("done"))
+	if _, err := s.stdin.Write(append(b, '\n')); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the SMSC to take the command", func() bool { return len(s.Events("done")) > done })
+}
+
+// smscMessage is a text the SMSC took, its parts put together.
+type smscMessage struct {
+	To, Text, FirstID  string
+	RegisteredDelivery int
+}
+
+// Messages returns the texts the SMSC took, whole, in the order of their
+// first parts; a text with a part missing is left out.
+func (s *smsc) Messages() []smscMessage {
+	type whole struct {
+		m     smscMessage
+		parts map[int]string
+		count int
+	}
+	var list []*whole
+	byRef := map[string]*whole{}
+	for _, e := range s.Events("submit") {
+		udh, _ := hex.DecodeString(e.UDH)
+		if len(udh) != 5 || udh[0] != 0 {
+			list = append(list, &whole{m: smscMessage{To: e.To, Text: e.Text, FirstID: e.MessageID, RegisteredDelivery: e.RegisteredDelivery}})
+			continue
+		}
+		key := fmt.Sprintf("%s/%d/%d", e.To, udh[2], udh[3])
+		w := byRef[key]
+		if w == nil || w.parts[int(udh[4])] != "" { // a new text, or the same one sent again
+			w = &whole{m: smscMessage{To: e.To, RegisteredDelivery: e.RegisteredDelivery}, parts: map[int]string{}, count: int(udh[3])}
+			byRef[key] = w
+			list = append(list, w)
+		}
+		w.parts[int(udh[4])] = e.Text
+		if udh[4] == 1 {
+			w.m.FirstID = e.MessageID
+		}
+	}
+	var out []smscMessage
+	for _, w := range list {
+		if w.parts != nil {
+			if len(w.parts) != w.count {
+				continue
+			}
+			for i := 1; i <= w.count; i++ {
+				w.m.Text += w.parts[i]
+			}
+		}
+		out = append(out, w.m)
+	}
+	return out
+}
+
+// Events returns the simulator's events of the kind, in order.
+func (s *smsc) Events(kind string) []smscEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []smscEvent
+	for _, e := range s.events {
+		if e.Event == kind {
+			list = append(list, e)
+		}
+	}
+	return list
+}
+
+// waitFor polls cond until it holds, failing the test after 30 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
