@@ -12,13 +12,14 @@ import (
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/notify"
+	"github.com/muster-force/muster/internal/notify/smpptest"
 	"github.com/muster-force/muster/internal/sqldb"
 	"github.com/muster-force/muster/internal/sqldbtest"
 )
 
 // newSMPP returns an SMPP channel to the simulator, started and closed
 // when the test ends, with short pauses so that tests run fast.
-func newSMPP(t *testing.T, c *smsc, db *sqldb.DB) *notify.SMPP {
+func newSMPP(t *testing.T, c *smpptest.SMSC, db *sqldb.DB) *notify.SMPP {
 	t.Helper()
 	s := &notify.SMPP{Addr: c.Addr, SystemID: "muster", Password: "secret", Source: "MUSTER", Window: 4,
 		Timeout: 5 * time.Second, ThrottlePause: 20 * time.Millisecond,
@@ -41,7 +42,7 @@ func notice(id int64, to, title, message string) muster.Delivery {
 // GSM 7-bit, no UDH, a receipt requested, the text exactly as SMSText
 // makes it; Send returns the SMSC's message_id.
 func TestSMPPSendsLatin(t *testing.T) {
-	c := startSMSC(t)
+	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
 	d := notice(7, "+375291112233", "Flood", "Sandbags at the depot, bring {boots} and 5€.")
 	id, err := s.Send(context.Background(), d)
@@ -63,7 +64,7 @@ func TestSMPPSendsLatin(t *testing.T) {
 // Cyrillic: UCS-2 parts of at most 67 UTF-16 units under one UDH
 // reference that reassemble, in order, to the exact text.
 func TestSMPPSendsCyrillicInParts(t *testing.T) {
-	c := startSMSC(t)
+	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
 	d := notice(300, "+375291112233", "Учения «Осень» — сбор личного состава второй роты на полигоне у Мозыря",
 		strings.Repeat("Прибыть с полной экипировкой и сухим пайком на двое суток. ", 4))
@@ -104,7 +105,7 @@ func TestSMPPSendsCyrillicInParts(t *testing.T) {
 // TestSMPPRetriesThrottled: a part the SMSC refuses with ESME_RTHROTTLED
 // is submitted again within the same Send, and sent once.
 func TestSMPPRetriesThrottled(t *testing.T) {
-	c := startSMSC(t)
+	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
 	c.Command(t, map[string]any{"cmd": "throttle", "n": 2})
 	if _, err := s.Send(context.Background(), notice(8, "+375291112233", "Flood", "Report now.")); err != nil {
@@ -118,7 +119,7 @@ func TestSMPPRetriesThrottled(t *testing.T) {
 // TestSMPPRefusals: a bad password is a clear error at Start; a number
 // that is not E.164 is refused for good before anything is sent.
 func TestSMPPRefusals(t *testing.T) {
-	c := startSMSC(t)
+	c := smpptest.Start(t)
 	bad := &notify.SMPP{Addr: c.Addr, SystemID: "muster", Password: "wrong", Logger: quiet}
 	err := bad.Start(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "ESME_RINVPASWD (invalid password)") || !strings.Contains(err.Error(), `refused the bind as "muster"`) {
@@ -139,7 +140,7 @@ func TestSMPPRefusals(t *testing.T) {
 // stored as a late answer with ETA 45 and confirmed by SMS.
 func TestSMPPReceiptsAndReplies(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		c := startSMSC(t)
+		c := smpptest.Start(t)
 		call := callUp(t, db, 3, false, muster.ChannelSMS)
 		clk := &clock{t: sqldbtest.Now}
 		start(t, dispatcher(db, clk, newSMPP(t, c, db)))
@@ -147,7 +148,7 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 		if s[muster.ChannelSMS][muster.DeliverySent]+s[muster.ChannelSMS][muster.DeliveryDelivered] != 4 {
 			t.Fatalf("statuses %v, want 4 SMS sent", s)
 		}
-		waitFor(t, "receipts to mark the 4 deliveries delivered", func() bool {
+		smpptest.WaitFor(t, "receipts to mark the 4 deliveries delivered", func() bool {
 			return statuses(t, db, call.ID)[muster.ChannelSMS][muster.DeliveryDelivered] == 4
 		})
 		if r, err := db.Readiness(sqldbtest.System(), call.ID, "", 0); err != nil || r.Delivered != 4 {
@@ -156,7 +157,7 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 		once(t, "SMS to", sentOverSMPP(c), phones(3))
 
 		c.Command(t, map[string]any{"cmd": "mo", "from": "375291234567", "text": "2 45"}) // G1
-		waitFor(t, "the reply's deliver_sm_resp", func() bool { return len(c.Events("mo")) > 0 })
+		smpptest.WaitFor(t, "the reply's deliver_sm_resp", func() bool { return len(c.Events("mo")) > 0 })
 		if st := c.Events("mo")[0].Status; st != 0 {
 			t.Fatalf("deliver_sm_resp status %#x for the reply", st)
 		}
@@ -172,7 +173,7 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 			t.Fatalf("G1's answer after the reply: %+v, %v", page, err)
 		}
 		want := fmt.Sprintf("Answer recorded for %s: coming late, 45 min.", call.Title)
-		waitFor(t, "the confirmation SMS", func() bool { return len(c.Messages()) == 5 })
+		smpptest.WaitFor(t, "the confirmation SMS", func() bool { return len(c.Messages()) == 5 })
 		if e := c.Messages()[4]; e.To != "375291234567" || e.Text != want || e.RegisteredDelivery != 0 {
 			t.Errorf("confirmation %+v, want %q to G1", e, want)
 		}
@@ -184,7 +185,7 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 // receipts of the first connection arriving over the second.
 func TestSMPPReconnects(t *testing.T) {
 	db := sqldbtest.Open(t, "sqlite")
-	c := startSMSC(t)
+	c := smpptest.Start(t)
 	const n = 12
 	call := callUp(t, db, n, false, muster.ChannelSMS)
 	c.Command(t, map[string]any{"cmd": "drop_after", "n": 4})
@@ -193,7 +194,7 @@ func TestSMPPReconnects(t *testing.T) {
 	d := dispatcher(db, clk, s)
 	start(t, d)
 	waitIdle(t, db, call.ID, func() { clk.Advance(5 * time.Second) })
-	waitFor(t, "receipts for every delivery", func() bool {
+	smpptest.WaitFor(t, "receipts for every delivery", func() bool {
 		return statuses(t, db, call.ID)[muster.ChannelSMS][muster.DeliveryDelivered] == n+1
 	})
 	once(t, "SMS to", sentOverSMPP(c), phones(n))
@@ -203,7 +204,7 @@ func TestSMPPReconnects(t *testing.T) {
 }
 
 // sentOverSMPP lists the numbers of the whole texts the SMSC took.
-func sentOverSMPP(c *smsc) []string {
+func sentOverSMPP(c *smpptest.SMSC) []string {
 	var list []string
 	for _, m := range c.Messages() {
 		list = append(list, "+"+m.To)

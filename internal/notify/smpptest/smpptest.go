@@ -1,4 +1,6 @@
-package notify_test
+// Package smpptest runs an SMS centre simulator for tests: npm smpp 0.5.1
+// in server mode, driven by internal/notify/testdata/smpp-smsc.js.
+package smpptest
 
 import (
 	"bufio"
@@ -9,24 +11,25 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 )
 
-// smsc is a real SMPP server process: npm smpp in server mode, run by
-// node from internal/testdeps (see testdata/smpp-smsc.js).
-type smsc struct {
+// SMSC is a real SMPP server process: npm smpp in server mode, run by
+// node from internal/testdeps (see internal/notify/testdata/smpp-smsc.js).
+type SMSC struct {
 	Addr  string
 	stdin io.WriteCloser
 
 	mu     sync.Mutex // protects events
-	events []smscEvent
+	events []Event
 }
 
-// smscEvent is one line the simulator printed.
-type smscEvent struct {
+// Event is one line the simulator printed.
+type Event struct {
 	Event              string `json:"event"`
 	SystemID           string `json:"system_id"`
 	OK                 bool   `json:"ok"`
@@ -41,16 +44,15 @@ type smscEvent struct {
 	Status             int    `json:"status"`
 }
 
-// startSMSC starts the simulator on a free loopback port, accepting the
+// Start starts the simulator on a free loopback port, accepting the
 // system_id "muster" with the password "secret", stopped when the test
 // ends. Without node or smpp (scripts/test-deps) it skips, unless
 // MUSTER_REQUIRE_NODE=1.
-func startSMSC(t *testing.T) *smsc {
+func Start(t testing.TB) *SMSC {
 	t.Helper()
-	deps, err := filepath.Abs("../testdeps")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, self, _, _ := runtime.Caller(0)
+	notify := filepath.Dir(filepath.Dir(self))
+	deps := filepath.Join(notify, "../testdeps")
 	node, err := exec.LookPath("node")
 	missing := ""
 	if err != nil {
@@ -64,18 +66,14 @@ func startSMSC(t *testing.T) *smsc {
 		}
 		t.Skipf("SKIPPED: SMPP was NOT tested against a real SMPP server: %s", missing)
 	}
-	script, err := filepath.Abs("testdata/smpp-smsc.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, script, "muster", "secret")
+	cmd := exec.Command(node, filepath.Join(notify, "testdata/smpp-smsc.js"), "muster", "secret")
 	cmd.Dir = deps
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &smsc{}
+	s := &SMSC{}
 	if s.stdin, err = cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +91,7 @@ func startSMSC(t *testing.T) *smsc {
 			if err != nil {
 				return
 			}
-			var e smscEvent
+			var e Event
 			if json.Unmarshal(line, &e) == nil {
 				s.mu.Lock()
 				s.events = append(s.events, e)
@@ -117,27 +115,27 @@ func startSMSC(t *testing.T) *smsc {
 
 // Command sends the simulator a command (see testdata/smpp-smsc.js) and
 // waits until it has taken it.
-func (s *smsc) Command(t *testing.T, cmd map[string]any) {
+func (s *SMSC) Command(t testing.TB, cmd map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(cmd)
 	done := len(s.Events("done"))
 	if _, err := s.stdin.Write(append(b, '\n')); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the SMSC to take the command", func() bool { return len(s.Events("done")) > done })
+	WaitFor(t, "the SMSC to take the command", func() bool { return len(s.Events("done")) > done })
 }
 
-// smscMessage is a text the SMSC took, its parts put together.
-type smscMessage struct {
+// Message is a text the SMSC took, its parts put together.
+type Message struct {
 	To, Text, FirstID  string
 	RegisteredDelivery int
 }
 
 // Messages returns the texts the SMSC took, whole, in the order of their
 // first parts; a text with a part missing is left out.
-func (s *smsc) Messages() []smscMessage {
+func (s *SMSC) Messages() []Message {
 	type whole struct {
-		m     smscMessage
+		m     Message
 		parts map[int]string
 		count int
 	}
@@ -146,13 +144,13 @@ func (s *smsc) Messages() []smscMessage {
 	for _, e := range s.Events("submit") {
 		udh, _ := hex.DecodeString(e.UDH)
 		if len(udh) != 5 || udh[0] != 0 {
-			list = append(list, &whole{m: smscMessage{To: e.To, Text: e.Text, FirstID: e.MessageID, RegisteredDelivery: e.RegisteredDelivery}})
+			list = append(list, &whole{m: Message{To: e.To, Text: e.Text, FirstID: e.MessageID, RegisteredDelivery: e.RegisteredDelivery}})
 			continue
 		}
 		key := fmt.Sprintf("%s/%d/%d", e.To, udh[2], udh[3])
 		w := byRef[key]
 		if w == nil || w.parts[int(udh[4])] != "" { // a new text, or the same one sent again
-			w = &whole{m: smscMessage{To: e.To, RegisteredDelivery: e.RegisteredDelivery}, parts: map[int]string{}, count: int(udh[3])}
+			w = &whole{m: Message{To: e.To, RegisteredDelivery: e.RegisteredDelivery}, parts: map[int]string{}, count: int(udh[3])}
 			byRef[key] = w
 			list = append(list, w)
 		}
@@ -161,7 +159,7 @@ func (s *smsc) Messages() []smscMessage {
 			w.m.FirstID = e.MessageID
 		}
 	}
-	var out []smscMessage
+	var out []Message
 	for _, w := range list {
 		if w.parts != nil {
 			if len(w.parts) != w.count {
@@ -177,10 +175,10 @@ func (s *smsc) Messages() []smscMessage {
 }
 
 // Events returns the simulator's events of the kind, in order.
-func (s *smsc) Events(kind string) []smscEvent {
+func (s *SMSC) Events(kind string) []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var list []smscEvent
+	var list []Event
 	for _, e := range s.events {
 		if e.Event == kind {
 			list = append(list, e)
@@ -189,8 +187,8 @@ func (s *smsc) Events(kind string) []smscEvent {
 	return list
 }
 
-// waitFor polls cond until it holds, failing the test after 30 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// WaitFor polls cond until it holds, failing the test after 30 s.
+func WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
