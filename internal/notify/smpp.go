@@ -91,6 +91,9 @@ func (s *SMPP) Name() muster.Channel { return muster.ChannelSMS }
 // error; an SMSC that cannot be reached is logged and tried again in the
 // background. The connection lasts until Close.
 func (s *SMPP) Start(ctx context.Context) error {
+	if s.Receipts == nil || s.Replies == nil {
+		return errors.New("smpp: Receipts and Replies are required")
+	}
 	if s.Window < 1 {
 		s.Window = 10
 	}

@@ -18,13 +18,17 @@ import (
 )
 
 // newSMPP returns an SMPP channel to the simulator, started and closed
-// when the test ends, with short pauses so that tests run fast.
-func newSMPP(t *testing.T, c *smpptest.SMSC, db *sqldb.DB) *notify.SMPP {
+// when the test ends, with short pauses so that tests run fast; configure
+// changes it before it starts.
+func newSMPP(t *testing.T, c *smpptest.SMSC, db *sqldb.DB, configure ...func(*notify.SMPP)) *notify.SMPP {
 	t.Helper()
 	s := &notify.SMPP{Addr: c.Addr, SystemID: "muster", Password: "secret", Source: "MUSTER", Window: 4,
 		Timeout: 5 * time.Second, ThrottlePause: 20 * time.Millisecond,
 		Reconnect: notify.Backoff{Base: 20 * time.Millisecond, Max: 200 * time.Millisecond},
 		Receipts:  db, Replies: db, Logger: quiet}
+	for _, f := range configure {
+		f(s)
+	}
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +53,7 @@ func TestSMPPSendsLatin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Sync(t)
 	got := c.Events("submit")
 	if len(got) != 1 {
 		t.Fatalf("%d submit_sm, want 1: %+v", len(got), got)
@@ -76,6 +81,7 @@ func TestSMPPSendsCyrillicInParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Sync(t)
 	got := c.Events("submit")
 	if len(got) != notify.Segments(want) {
 		t.Fatalf("%d parts, want %d", len(got), notify.Segments(want))
@@ -111,6 +117,7 @@ func TestSMPPRetriesThrottled(t *testing.T) {
 	if _, err := s.Send(context.Background(), notice(8, "+375291112233", "Flood", "Report now.")); err != nil {
 		t.Fatal(err)
 	}
+	c.Sync(t)
 	if th, sub := c.Events("throttled"), c.Events("submit"); len(th) != 2 || len(sub) != 1 {
 		t.Errorf("%d throttled and %d accepted submit_sm, want 2 and 1", len(th), len(sub))
 	}
@@ -120,17 +127,38 @@ func TestSMPPRetriesThrottled(t *testing.T) {
 // that is not E.164 is refused for good before anything is sent.
 func TestSMPPRefusals(t *testing.T) {
 	c := smpptest.Start(t)
-	bad := &notify.SMPP{Addr: c.Addr, SystemID: "muster", Password: "wrong", Logger: quiet}
+	db := sqldbtest.Open(t, "sqlite")
+	bad := &notify.SMPP{Addr: c.Addr, SystemID: "muster", Password: "wrong", Receipts: db, Replies: db, Logger: quiet}
 	err := bad.Start(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "ESME_RINVPASWD (invalid password)") || !strings.Contains(err.Error(), `refused the bind as "muster"`) {
 		t.Errorf("Start with a bad password: %v", err)
 	}
-	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
+	s := newSMPP(t, c, db)
 	if _, err := s.Send(context.Background(), notice(9, "0291112233", "Flood", "Now.")); !notify.IsPermanent(err) {
 		t.Errorf("a number without a country code: %v, want a permanent error", err)
 	}
+	c.Sync(t)
 	if n := len(c.Events("submit")); n != 0 {
 		t.Errorf("%d submit_sm for refused sends", n)
+	}
+}
+
+// TestSMPPKeepAlive: a link that stops answering (open, but hung) is
+// found by enquire_link and replaced by a new bind, over which sending
+// goes on.
+func TestSMPPKeepAlive(t *testing.T) {
+	c := smpptest.Start(t)
+	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"), func(s *notify.SMPP) {
+		s.EnquireLink, s.Timeout = 50*time.Millisecond, 300*time.Millisecond
+	})
+	c.Command(t, map[string]any{"cmd": "silence"})
+	smpptest.WaitFor(t, "a new bind after the link hung", func() bool { return len(c.Events("bind")) == 2 })
+	if _, err := s.Send(context.Background(), notice(10, "+375291112233", "Flood", "Report now.")); err != nil {
+		t.Fatal(err)
+	}
+	c.Sync(t)
+	if n := len(c.Events("submit")); n != 1 {
+		t.Errorf("%d submit_sm after the new bind, want 1", n)
 	}
 }
 
@@ -154,6 +182,7 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 		if r, err := db.Readiness(sqldbtest.System(), call.ID, "", 0); err != nil || r.Delivered != 4 {
 			t.Errorf("readiness %+v, %v: want 4 reached", r, err)
 		}
+		c.Sync(t)
 		once(t, "SMS to", sentOverSMPP(c), phones(3))
 
 		c.Command(t, map[string]any{"cmd": "mo", "from": "375291234567", "text": "2 45"}) // G1
@@ -177,6 +206,14 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 		if e := c.Messages()[4]; e.To != "375291234567" || e.Text != want || e.RegisteredDelivery != 0 {
 			t.Errorf("confirmation %+v, want %q to G1", e, want)
 		}
+
+		// A reply in Cyrillic comes in UCS-2.
+		c.Command(t, map[string]any{"cmd": "mo", "from": "375291234567", "text": "нет, ночная смена"})
+		smpptest.WaitFor(t, "the second reply's deliver_sm_resp", func() bool { return len(c.Events("mo")) > 1 })
+		page, err = db.AnswerPage(context.Background(), token)
+		if err != nil || page.Last == nil || page.Last.Answer != muster.AnswerNo || page.Last.Reason != "ночная смена" {
+			t.Fatalf("G1's answer after the Cyrillic reply: %+v, %v", page.Last, err)
+		}
 	})
 }
 
@@ -193,10 +230,17 @@ func TestSMPPReconnects(t *testing.T) {
 	s := newSMPP(t, c, db)
 	d := dispatcher(db, clk, s)
 	start(t, d)
-	waitIdle(t, db, call.ID, func() { clk.Advance(5 * time.Second) })
+	// Retries come due as the clock moves, but only while nothing is being
+	// sent: a send outlasting its lease would be claimed twice.
+	waitIdle(t, db, call.ID, func() {
+		if statuses(t, db, call.ID)[muster.ChannelSMS][muster.DeliverySending] == 0 {
+			clk.Advance(time.Second)
+		}
+	})
 	smpptest.WaitFor(t, "receipts for every delivery", func() bool {
 		return statuses(t, db, call.ID)[muster.ChannelSMS][muster.DeliveryDelivered] == n+1
 	})
+	c.Sync(t)
 	once(t, "SMS to", sentOverSMPP(c), phones(n))
 	if binds, drops := len(c.Events("bind")), len(c.Events("drop")); binds < 2 || drops != 1 {
 		t.Errorf("%d binds and %d drops, want a bind again after the drop", binds, drops)

@@ -174,7 +174,14 @@ func (s *SMSC) Messages() []Message {
 	return out
 }
 
-// Events returns the simulator's events of the kind, in order.
+// Sync waits until the events of everything the simulator did before
+// are in Events.
+func (s *SMSC) Sync(t testing.TB) {
+	t.Helper()
+	s.Command(t, map[string]any{"cmd": "sync"})
+}
+
+// Events returns the simulator's events of the kind, in order; see Sync.
 func (s *SMSC) Events(kind string) []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -15,6 +15,9 @@
 //   {"cmd":"throttle","n":N}    refuse the next N submit_sm, ESME_RTHROTTLED
 //   {"cmd":"drop_after","n":N}  close every connection after answering the
 //                               next N submit_sm, ignoring what follows
+//   {"cmd":"sync"}              nothing: its "done" follows every event before
+//   {"cmd":"silence"}           stop answering on the connections bound now,
+//                               keeping them open (a hung link)
 //   {"cmd":"mo","from":"375…","text":"2 45"}  a member's reply (UCS-2 when
 //                               the text is not ASCII)
 // Each accepted submit_sm with registered_delivery gets a delivery receipt
@@ -65,7 +68,7 @@ function receipt(submit, id) {
 	}, (status) => say({ event: "receipt", message_id: id, status }));
 }
 
-const closing = new Set();
+const ignored = new Set(); // connections that no longer answer
 const server = smpp.createServer((session) => {
 	session.on("error", () => {});
 	session.on("close", () => bound.delete(session));
@@ -79,14 +82,14 @@ const server = smpp.createServer((session) => {
 		bound.add(session);
 		session.send(pdu.response({ system_id: "muster-test-smsc" }));
 	});
-	session.on("enquire_link", (pdu) => session.send(pdu.response()));
+	session.on("enquire_link", (pdu) => ignored.has(session) || session.send(pdu.response()));
 	session.on("unbind", (pdu) => {
 		bound.delete(session);
 		session.send(pdu.response());
 		session.close();
 	});
 	session.on("submit_sm", (pdu) => {
-		if (closing.has(session)) return;
+		if (ignored.has(session)) return;
 		if (!bound.has(session)) {
 			session.send(pdu.response({ command_status: smpp.ESME_RINVBNDSTS }));
 			return;
@@ -111,7 +114,7 @@ const server = smpp.createServer((session) => {
 			say({ event: "drop" });
 			for (const s of [...bound]) {
 				bound.delete(s);
-				closing.add(s);
+				ignored.add(s);
 				s.close();
 			}
 		}
@@ -122,6 +125,12 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
 	const c = JSON.parse(line);
 	if (c.cmd === "throttle") throttle = c.n;
 	if (c.cmd === "drop_after") dropAfter = c.n;
+	if (c.cmd === "silence") {
+		for (const s of bound) {
+			bound.delete(s);
+			ignored.add(s);
+		}
+	}
 	if (c.cmd === "mo") {
 		const ascii = /^[\x20-\x7e]*$/.test(c.text);
 		const text = ascii ? Buffer.from(c.text, "ascii") : Buffer.from(c.text, "utf16le").swap16();
