@@ -12,14 +12,16 @@ import (
 
 // smppConn is one bound connection to the SMSC: a reader goroutine
 // matches responses to requests by sequence number, answers the SMSC's
-// enquire_link and unbind, and hands each deliver_sm to onDeliver. At
-// most cap(window) requests await their response at once.
+// enquire_link and unbind, and hands each deliver_sm to onDeliver, at
+// most cap(handlers) at once; what onDeliver returns to do after runs
+// outside that bound (it may wait for the reader). At most cap(window)
+// requests await their response at once.
 type smppConn struct {
 	nc        net.Conn
 	timeout   time.Duration
 	window    chan struct{}
 	handlers  chan struct{}
-	onDeliver func(*smppConn, smppPDU)
+	onDeliver func(*smppConn, smppPDU) (after func())
 
 	wmu sync.Mutex // serializes writes
 
@@ -30,7 +32,7 @@ type smppConn struct {
 	done    chan struct{} // closed when the connection is lost
 }
 
-func newSMPPConn(nc net.Conn, window int, timeout time.Duration, onDeliver func(*smppConn, smppPDU)) *smppConn {
+func newSMPPConn(nc net.Conn, window int, timeout time.Duration, onDeliver func(*smppConn, smppPDU) func()) *smppConn {
 	c := &smppConn{nc: nc, timeout: timeout, window: make(chan struct{}, window), handlers: make(chan struct{}, window),
 		onDeliver: onDeliver, pending: map[uint32]chan smppPDU{}, done: make(chan struct{})}
 	go c.read()
@@ -87,8 +89,11 @@ func (c *smppConn) read() {
 				return
 			}
 			go func() {
-				defer func() { <-c.handlers }()
-				c.onDeliver(c, p)
+				after := c.onDeliver(c, p)
+				<-c.handlers
+				if after != nil {
+					after()
+				}
 			}()
 		default:
 			c.write(smppPDU{ID: smppGenericNack, Status: smppRInvCmdID, Seq: p.Seq})

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -16,8 +17,8 @@ const smppRXPAppn uint32 = 0x00000065
 // deliver handles a deliver_sm from the SMSC: a delivery receipt or a
 // member's reply. It answers deliver_sm_resp once the receipt or answer
 // is stored, with ESME_RX_T_APPN when it could not be (so the SMSC
-// delivers it again), and then sends the reply's confirmation.
-func (s *SMPP) deliver(conn *smppConn, p smppPDU) {
+// delivers it again); it returns the sending of the reply to a member.
+func (s *SMPP) deliver(conn *smppConn, p smppPDU) (after func()) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	status, from, reply := smppOK, "", ""
@@ -36,10 +37,14 @@ func (s *SMPP) deliver(conn *smppConn, p smppPDU) {
 		}
 	}
 	if conn.write(smppPDU{ID: smppDeliverSM | smppResponse, Status: status, Seq: p.Seq, Body: []byte{0}}) != nil || reply == "" {
-		return
+		return nil
 	}
-	if _, err := s.submit(ctx, "+"+from, reply, byte(rand.N(256)), 0); err != nil {
-		s.Logger.Warn("smpp: send the confirmation of a reply", "err", err)
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := s.submit(ctx, "+"+strings.TrimPrefix(from, "+"), reply, byte(rand.N(256)), 0); err != nil {
+			s.Logger.Warn("smpp: send the reply to a member", "err", err)
+		}
 	}
 }
 
