@@ -46,6 +46,7 @@ func notice(id int64, to, title, message string) muster.Delivery {
 // GSM 7-bit, no UDH, a receipt requested, the text exactly as SMSText
 // makes it; Send returns the SMSC's message_id.
 func TestSMPPSendsLatin(t *testing.T) {
+	t.Parallel()
 	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
 	d := notice(7, "+375291112233", "Flood", "Sandbags at the depot, bring {boots} and 5€.")
@@ -69,6 +70,7 @@ func TestSMPPSendsLatin(t *testing.T) {
 // Cyrillic: UCS-2 parts of at most 67 UTF-16 units under one UDH
 // reference that reassemble, in order, to the exact text.
 func TestSMPPSendsCyrillicInParts(t *testing.T) {
+	t.Parallel()
 	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
 	d := notice(300, "+375291112233", "Учения «Осень» — сбор личного состава второй роты на полигоне у Мозыря",
@@ -111,6 +113,7 @@ func TestSMPPSendsCyrillicInParts(t *testing.T) {
 // TestSMPPRetriesThrottled: a part the SMSC refuses with ESME_RTHROTTLED
 // is submitted again within the same Send, and sent once.
 func TestSMPPRetriesThrottled(t *testing.T) {
+	t.Parallel()
 	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"))
 	c.Command(t, map[string]any{"cmd": "throttle", "n": 2})
@@ -126,6 +129,7 @@ func TestSMPPRetriesThrottled(t *testing.T) {
 // TestSMPPRefusals: a bad password is a clear error at Start; a number
 // that is not E.164 is refused for good before anything is sent.
 func TestSMPPRefusals(t *testing.T) {
+	t.Parallel()
 	c := smpptest.Start(t)
 	db := sqldbtest.Open(t, "sqlite")
 	bad := &notify.SMPP{Addr: c.Addr, SystemID: "muster", Password: "wrong", Receipts: db, Replies: db, Logger: quiet}
@@ -147,6 +151,7 @@ func TestSMPPRefusals(t *testing.T) {
 // found by enquire_link and replaced by a new bind, over which sending
 // goes on.
 func TestSMPPKeepAlive(t *testing.T) {
+	t.Parallel()
 	c := smpptest.Start(t)
 	s := newSMPP(t, c, sqldbtest.Open(t, "sqlite"), func(s *notify.SMPP) {
 		s.EnquireLink, s.Timeout = 50*time.Millisecond, 300*time.Millisecond
@@ -167,6 +172,7 @@ func TestSMPPKeepAlive(t *testing.T) {
 // taken when the SMSC delivers them again); a member's reply "2 45" is
 // stored as a late answer with ETA 45 and confirmed by SMS.
 func TestSMPPReceiptsAndReplies(t *testing.T) {
+	t.Parallel()
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		c := smpptest.Start(t)
 		call := callUp(t, db, 3, false, muster.ChannelSMS)
@@ -221,6 +227,7 @@ func TestSMPPReceiptsAndReplies(t *testing.T) {
 // again and the dispatcher sends every delivery exactly once, the
 // receipts of the first connection arriving over the second.
 func TestSMPPReconnects(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t, "sqlite")
 	c := smpptest.Start(t)
 	const n = 12

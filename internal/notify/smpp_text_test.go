@@ -32,6 +32,7 @@ func reassemble(t *testing.T, parts []smppPart, ref byte) string {
 }
 
 func TestSMPPParts(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name   string
 		text   string
