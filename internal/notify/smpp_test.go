@@ -127,7 +127,8 @@ func TestSMPPRetriesThrottled(t *testing.T) {
 }
 
 // TestSMPPRefusals: a bad password is a clear error at Start; a number
-// that is not E.164 is refused for good before anything is sent.
+// that is not E.164 is refused for good before anything is sent, and one
+// the SMSC refuses as a bad destination is refused for good.
 func TestSMPPRefusals(t *testing.T) {
 	t.Parallel()
 	c := smpptest.Start(t)
@@ -141,9 +142,13 @@ func TestSMPPRefusals(t *testing.T) {
 	if _, err := s.Send(context.Background(), notice(9, "0291112233", "Flood", "Now.")); !notify.IsPermanent(err) {
 		t.Errorf("a number without a country code: %v, want a permanent error", err)
 	}
+	_, err = s.Send(context.Background(), notice(10, "+999123456789", "Flood", "Now."))
+	if !notify.IsPermanent(err) || !strings.Contains(err.Error(), "ESME_RINVDSTADR (invalid destination address)") {
+		t.Errorf("a number the SMSC refuses: %v, want a permanent ESME_RINVDSTADR", err)
+	}
 	c.Sync(t)
-	if n := len(c.Events("submit")); n != 0 {
-		t.Errorf("%d submit_sm for refused sends", n)
+	if n, refused := len(c.Events("submit")), len(c.Events("refused")); n != 0 || refused != 1 {
+		t.Errorf("%d submit_sm taken and %d refused, want 0 and 1", n, refused)
 	}
 }
 

@@ -7,6 +7,8 @@
 //    "registered_delivery","message_id"}        a submit_sm it accepted; udh
 //                                               is the hex of its UDH's elements
 //   {"event":"throttled","to"}                  one it refused, throttling
+//   {"event":"refused","to"}                    one to a number starting 999,
+//                                               refused with ESME_RINVDSTADR
 //   {"event":"receipt","message_id","status"}   an ESME's deliver_sm_resp
 //   {"event":"mo","status"}                     the same, for a reply
 //   {"event":"drop"}                            it closed the connections
@@ -92,6 +94,11 @@ const server = smpp.createServer((session) => {
 		if (ignored.has(session)) return;
 		if (!bound.has(session)) {
 			session.send(pdu.response({ command_status: smpp.ESME_RINVBNDSTS }));
+			return;
+		}
+		if (pdu.destination_addr.startsWith("999")) {
+			say({ event: "refused", to: pdu.destination_addr });
+			session.send(pdu.response({ command_status: smpp.ESME_RINVDSTADR }));
 			return;
 		}
 		if (throttle > 0) {
