@@ -26,7 +26,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	publicURL := fs.String("public-url", "", "base URL of the response links in notices, e.g. https://muster.example (default: the request's host, over http)")
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
 	delivery := addDeliveryFlags(fs)
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL] [-push-subject URI]"); err != nil {
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI]"); err != nil {
 		return err
 	}
 	if err := checkPublicURL(*publicURL); err != nil {
@@ -77,10 +77,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if base == "" {
 		base = strings.TrimSuffix(url, "/")
 	}
-	disp, err := delivery.dispatcher(db, e, base, push, logger)
+	disp, closeSMS, err := delivery.dispatcher(ctx, db, e, base, push, logger)
 	if err != nil {
 		return err
 	}
+	defer closeSMS()
 	dispatched := make(chan error, 1)
 	go func() { dispatched <- disp.Run(ctx) }()
 	defer func() { disp.Stop(); <-dispatched }()

@@ -16,9 +16,10 @@ import (
 
 // deliveryFlags are serve's settings for reaching members. Secrets come
 // from the environment, never from flags (which other users can see):
-// MUSTER_SMTP_PASSWORD and MUSTER_SMS_KEY.
+// MUSTER_SMTP_PASSWORD, MUSTER_SMS_KEY and MUSTER_SMPP_PASSWORD.
 type deliveryFlags struct {
 	smtp, smtpFrom, smtpUser, smsGateway, pushSubject *string
+	smpp                                              smppFlags
 }
 
 func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
@@ -29,14 +30,16 @@ func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
 		smsGateway: fs.String("sms-gateway", "", "URL of the HTTP SMS gateway (key in MUSTER_SMS_KEY)"),
 		pushSubject: fs.String("push-subject", "", "contact for web push services, mailto: or https: (default: the -public-url when https); "+
 			"web push is on when serve has a -public-url"),
+		smpp: addSMPPFlags(fs),
 	}
 }
 
 // dispatcher builds the dispatcher of call-up deliveries. A channel with
 // no provider configured still passes drills and fails real deliveries
 // for good, saying what to configure; paper notices are printed by staff,
-// not dispatched.
-func (f *deliveryFlags) dispatcher(db *sqldb.DB, e *env, baseURL string, push *notify.WebPush, logger *slog.Logger) (*notify.Dispatcher, error) {
+// not dispatched. With -smpp it binds to the SMS centre first; closeSMS
+// ends that connection, after the dispatcher has stopped.
+func (f *deliveryFlags) dispatcher(ctx context.Context, db *sqldb.DB, e *env, baseURL string, push *notify.WebPush, logger *slog.Logger) (d *notify.Dispatcher, closeSMS func(), err error) {
 	channels := []notify.Channel{notify.Unconfigured(muster.ChannelPush)}
 	if push != nil {
 		channels[0] = push
@@ -44,18 +47,28 @@ func (f *deliveryFlags) dispatcher(db *sqldb.DB, e *env, baseURL string, push *n
 	if *f.smtp != "" {
 		from, err := mail.ParseAddress(*f.smtpFrom)
 		if err != nil {
-			return nil, &usageError{fmt.Sprintf("muster serve: -smtp-from %q is not an e-mail address", *f.smtpFrom)}
+			return nil, nil, &usageError{fmt.Sprintf("muster serve: -smtp-from %q is not an e-mail address", *f.smtpFrom)}
 		}
 		channels = append(channels, &notify.Email{Addr: *f.smtp, From: *from, Username: *f.smtpUser, Password: e.getenv("MUSTER_SMTP_PASSWORD")})
 	} else {
 		channels = append(channels, notify.Unconfigured(muster.ChannelEmail))
 	}
-	if *f.smsGateway != "" {
+	closeSMS = func() {}
+	switch {
+	case *f.smsGateway != "" && *f.smpp.addr != "":
+		return nil, nil, &usageError{"muster serve: -sms-gateway and -smpp both send SMS; give one of them"}
+	case *f.smsGateway != "":
 		channels = append(channels, &notify.SMSGateway{URL: *f.smsGateway, Key: e.getenv("MUSTER_SMS_KEY")})
-	} else {
+	case *f.smpp.addr != "":
+		sms, err := f.smpp.start(ctx, db, e, logger)
+		if err != nil {
+			return nil, nil, err
+		}
+		channels, closeSMS = append(channels, sms), func() { sms.Close() }
+	default:
 		channels = append(channels, notify.Unconfigured(muster.ChannelSMS))
 	}
-	return &notify.Dispatcher{Store: db, Channels: channels, BaseURL: baseURL, Logger: logger}, nil
+	return &notify.Dispatcher{Store: db, Channels: channels, BaseURL: baseURL, Logger: logger}, closeSMS, nil
 }
 
 // webPush returns the web push channel, or nil when push is off: push

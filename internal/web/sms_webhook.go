@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/smsreply"
 )
 
 // SMSHooks configures the webhooks of the HTTP SMS gateway (see
@@ -51,11 +51,6 @@ type smsInbound struct {
 type smsReply struct {
 	Reply string `json:"reply"`
 }
-
-// smsStranger is the reply to a number no open call-up targets. It is the
-// same for a stranger and for a member not called up, so a reply tells
-// nobody whether a number belongs to the force.
-const smsStranger = "No open call-up for this number. Answer with the link in your notice."
 
 // smsAuthorized checks the gateway's key, in constant time, under the
 // client address's failure limit (shared with the answer page's); it
@@ -119,7 +114,7 @@ func (s *Server) smsReceipt(w http.ResponseWriter, r *http.Request) {
 // reply ("1", "2 45", "3 night shift", …) becomes their answer to the most
 // recent open call-up that targets them, stored before the 200. The body
 // is always {"reply"} with the text for the gateway to send back: a
-// confirmation, the usage for a reply not understood, or smsStranger. Only
+// confirmation, the usage for a reply not understood, or smsreply.Stranger. Only
 // a failure of muster itself is not 200, so that the gateway retries.
 func (s *Server) smsInboundReply(w http.ResponseWriter, r *http.Request) {
 	if !s.smsAuthorized(w, r) {
@@ -130,36 +125,10 @@ func (s *Server) smsInboundReply(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	phone := strings.Join(strings.Fields(in.From), "")
-	if phone != "" && phone[0] != '+' {
-		phone = "+" + phone
-	}
-	p, err := s.CallUps.AnswerBySMS(r.Context(), phone, in.Text)
-	switch muster.ErrorCode(err) {
-	case "":
-		writeJSON(w, http.StatusOK, smsReply{smsConfirmation(p)})
-	case muster.EINVALID, muster.ECONFLICT:
-		writeJSON(w, http.StatusOK, smsReply{muster.ErrorMessage(err)})
-	case muster.ENOTFOUND:
-		writeJSON(w, http.StatusOK, smsReply{smsStranger})
-	default:
+	reply, err := smsreply.Reply(r.Context(), s.CallUps, in.From, in.Text)
+	if err != nil {
 		s.apiError(w, r, err)
+		return
 	}
-}
-
-// smsConfirmation is the reply to a stored answer, such as "Answer
-// recorded for Exercise Winter Oak: coming late, 45 min."
-func smsConfirmation(p *muster.MemberCallUp) string {
-	title := p.CallUp.Title
-	if utf8.RuneCountInString(title) > 40 {
-		title = string([]rune(title)[:39]) + "…"
-	}
-	what := "coming"
-	switch p.Last.Answer {
-	case muster.AnswerLate:
-		what = "coming late, " + strconv.Itoa(p.Last.ETAMinutes) + " min"
-	case muster.AnswerNo:
-		what = "cannot come"
-	}
-	return "Answer recorded for " + title + ": " + what + "."
+	writeJSON(w, http.StatusOK, smsReply{reply})
 }
