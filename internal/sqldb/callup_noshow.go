@@ -18,7 +18,7 @@ func (db *DB) SelectionSummary(ctx context.Context, id int64) (*muster.Selection
 }
 
 // maxCandidates bounds a page of candidates.
-const maxCandidates = 500
+const maxCandidates = 1000
 
 // Candidates returns a page of the call-up's yes and late members, by
 // service number.

@@ -23,6 +23,9 @@ type Services struct {
 	Audit          muster.AuditService
 	Qualifications muster.QualificationService
 	CallUps        muster.CallUpService
+	Templates      muster.CallUpTemplateService
+	Unavailability muster.UnavailabilityService
+	Selection      muster.SelectionService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
