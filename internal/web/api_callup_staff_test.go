@@ -20,7 +20,6 @@ import (
 func newStaffEnv(t *testing.T, db *sqldb.DB) *callUpEnv {
 	t.Helper()
 	e := newCallUpEnv(t, db)
-	e.s.Templates, e.s.Unavailability, e.s.Selection = db, db, db
 	for _, k := range []string{"clerk@BRE-PIN", "commander@BRE"} {
 		role, unit, _ := strings.Cut(k, "@")
 		secret, err := db.CreateToken(sqldbtest.System(), &muster.Token{Name: k, Role: muster.Role(role), Unit: unit})
