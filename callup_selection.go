@@ -20,7 +20,7 @@ type Selection struct {
 type SelectionSummary struct {
 	TotalSelected int `json:"total_selected"`
 	TotalStandby  int `json:"total_standby"` // told to stand by and not selected since
-	Candidates    int `json:"candidates"`    // last answer yes or late
+	YesOrLate     int `json:"yes_or_late"`   // last answer yes or late
 }
 
 // Candidate is a member whose last answer is yes or late: one who can be

@@ -178,7 +178,7 @@ func selectionSummary(ctx context.Context, q querier, id int64) (muster.Selectio
 		COALESCE(sum(CASE WHEN selected_at <> '' THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN selected_at = '' AND standby_at <> '' THEN 1 ELSE 0 END), 0),
 		COALESCE(sum(CASE WHEN answer IN ('yes', 'late') THEN 1 ELSE 0 END), 0)
-		FROM callup_members WHERE callup_id = $1`, id).Scan(&s.TotalSelected, &s.TotalStandby, &s.Candidates)
+		FROM callup_members WHERE callup_id = $1`, id).Scan(&s.TotalSelected, &s.TotalStandby, &s.YesOrLate)
 	if err != nil {
 		return s, fmt.Errorf("selection summary: %w", err)
 	}

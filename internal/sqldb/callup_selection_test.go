@@ -72,7 +72,7 @@ func TestSelect(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := muster.Selection{CallUp: c.ID, Selected: 1, Standby: 1, Deliveries: 3,
-			SelectionSummary: muster.SelectionSummary{TotalSelected: 1, TotalStandby: 1, Candidates: 2}}
+			SelectionSummary: muster.SelectionSummary{TotalSelected: 1, TotalStandby: 1, YesOrLate: 2}}
 		if *sel != want {
 			t.Errorf("selection %+v, want %+v", *sel, want)
 		}
@@ -87,7 +87,7 @@ func TestSelect(t *testing.T) {
 			t.Fatal(err)
 		}
 		want = muster.Selection{CallUp: c.ID, Selected: 1, Standby: 0, Deliveries: 2,
-			SelectionSummary: muster.SelectionSummary{TotalSelected: 2, TotalStandby: 0, Candidates: 2}}
+			SelectionSummary: muster.SelectionSummary{TotalSelected: 2, TotalStandby: 0, YesOrLate: 2}}
 		if *sel != want {
 			t.Errorf("second selection %+v, want %+v", *sel, want)
 		}

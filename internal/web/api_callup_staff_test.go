@@ -189,7 +189,7 @@ func TestAPISelectionAndNoShows(t *testing.T) {
 			{name: "select", method: "POST", path: path + "/selection", who: "commander@TD", body: `{"service_numbers":["G1"]}`, status: 200,
 				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 					// G1 has a phone but no e-mail address; paper gets no follow-up.
-					if want := `{"callup":` + strconv.FormatInt(id, 10) + `,"selected":1,"standby":0,"deliveries":1,"total_selected":1,"total_standby":0,"candidates":1}`; strings.TrimSpace(rec.Body.String()) != want {
+					if want := `{"callup":` + strconv.FormatInt(id, 10) + `,"selected":1,"standby":0,"deliveries":1,"total_selected":1,"total_standby":0,"yes_or_late":1}`; strings.TrimSpace(rec.Body.String()) != want {
 						t.Errorf("selection %s, want %s", rec.Body, want)
 					}
 				}},
