@@ -30,7 +30,7 @@ func (u *Unavailability) Validate() error {
 		bad("to", "required, a time such as 2026-12-15T00:00:00+03:00")
 	} else if !u.From.IsZero() && !u.To.After(u.From) {
 		bad("to", "must be after from")
-	} else if u.To.Sub(u.From) > 10*366*24*time.Hour {
+	} else if !u.From.IsZero() && u.To.Sub(u.From) > 10*366*24*time.Hour {
 		bad("to", "at most ten years after from")
 	}
 	u.Reason = strings.TrimSpace(u.Reason)

@@ -39,6 +39,12 @@ func (db *DB) Select(ctx context.Context, id int64, serviceNumbers []string) (*m
 		if err := checkScope(ctx, tx, tx.actor, c.UnitID, "Call-up "+strconv.FormatInt(id, 10)); err != nil {
 			return err
 		}
+		// Lock the call-up's row, so that on PostgreSQL two selections of
+		// one call-up run one after the other and never both message a
+		// member (SQLite has one writer anyway).
+		if _, err := tx.ExecContext(ctx, `UPDATE callups SET targeted = targeted WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("lock call-up: %w", err)
+		}
 		ids, err := tx.selectable(ctx, id, list)
 		if err != nil {
 			return err

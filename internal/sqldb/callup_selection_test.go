@@ -163,3 +163,27 @@ func TestNoShows(t *testing.T) {
 		wantCode(t, err, muster.EFORBIDDEN)
 	})
 }
+
+// TestSelectConcurrently selects the same member from several goroutines
+// at once: the member gets one "selected" message, however they interleave.
+func TestSelectConcurrently(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		c := answeredCallUp(t, db)
+		errs := make(chan error, 8)
+		for range 8 {
+			go func() {
+				_, err := db.Select(sqldbtest.System(), c.ID, []string{"G1"})
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		if got := followUps(t, db, c.ID); got != "G1 sms selected pending, G3 email standby pending, G3 sms standby pending" {
+			t.Errorf("deliveries: %s", got)
+		}
+	})
+}
