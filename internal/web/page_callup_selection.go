@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,14 +71,21 @@ func (s *Server) pageCallUpSelect(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// maxNoShowRows bounds the rows of the no-show page; the CSV has them all.
+const maxNoShowRows = 5000
+
+// errPageFull stops the no-show list once the page is full.
+var errPageFull = errors.New("page full")
+
 // noShowsView is the data of the no-show page.
 type noShowsView struct {
 	CallUp  *muster.CallUp
 	NoShows []*muster.NoShow
+	More    bool // the list goes on past maxNoShowRows: see the CSV
 }
 
 // pageCallUpNoShows shows the printable no-show list, after the report-by
-// time; before it, the error page says when.
+// time, up to maxNoShowRows rows; before it, the error page says when.
 func (s *Server) pageCallUpNoShows(w http.ResponseWriter, r *http.Request) {
 	id, err := callUpID(r)
 	if err != nil {
@@ -91,10 +99,14 @@ func (s *Server) pageCallUpNoShows(w http.ResponseWriter, r *http.Request) {
 	}
 	v := noShowsView{CallUp: c, NoShows: []*muster.NoShow{}}
 	err = s.Selection.NoShows(r.Context(), id, "", func(n *muster.NoShow) error {
+		if len(v.NoShows) == maxNoShowRows {
+			v.More = true
+			return errPageFull
+		}
 		v.NoShows = append(v.NoShows, n)
 		return nil
 	})
-	if err != nil {
+	if err != nil && err != errPageFull {
 		s.pageError(w, r, err)
 		return
 	}
