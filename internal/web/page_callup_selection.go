@@ -106,7 +106,7 @@ func (s *Server) pageCallUpNoShows(w http.ResponseWriter, r *http.Request) {
 		v.NoShows = append(v.NoShows, n)
 		return nil
 	})
-	if err != nil && err != errPageFull {
+	if err != nil && !errors.Is(err, errPageFull) {
 		s.pageError(w, r, err)
 		return
 	}
