@@ -36,10 +36,12 @@ var Channels = []Channel{ChannelPush, ChannelSMS, ChannelEmail, ChannelPaper}
 
 // CallUpFilter narrows the members of the target subtree: by status
 // (default: active) and by qualifications, all of which must be valid on
-// the day the call-up is created.
+// the day the call-up is created. Available skips members who recorded
+// that they cannot be called at the report-by time (see Unavailability).
 type CallUpFilter struct {
 	Status         []MemberStatus `json:"status"`
 	Qualifications []string       `json:"qualifications"`
+	Available      bool           `json:"available"`
 }
 
 // CallUp calls the members of a unit subtree to report. The targeted set

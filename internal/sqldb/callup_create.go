@@ -102,6 +102,10 @@ func (tx *Tx) targetConditions(ctx context.Context, c *muster.CallUp) (*where, e
 		}
 		w.add("EXISTS (SELECT 1 FROM member_qualifications mq WHERE mq.member_id = m.id AND mq.qualification_id = ? AND mq.expires_on >= ?)", id, today)
 	}
+	if c.Filter.Available {
+		at := formatTime(c.ReportBy)
+		w.add("NOT EXISTS (SELECT 1 FROM member_unavailability mu WHERE mu.member_id = m.id AND mu.starts_at <= ? AND mu.ends_at > ?)", at, at)
+	}
 	return w, nil
 }
 

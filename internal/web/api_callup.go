@@ -97,13 +97,26 @@ func (s *Server) apiCreateCallUp(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	s.createCallUp(w, r, &in)
+}
+
+// callUp returns the call-up of the input, not yet validated.
+func (in *callUpInput) callUp() (*muster.CallUp, error) {
 	reportBy, err := parseReportBy(in.ReportBy)
+	if err != nil {
+		return nil, err
+	}
+	return &muster.CallUp{Title: in.Title, Kind: in.Kind, Unit: in.Unit, Filter: in.Filter, Message: in.Message,
+		AssemblyPoint: in.AssemblyPoint, ReportBy: reportBy, Channels: in.Channels, Drill: in.Drill}, nil
+}
+
+// createCallUp creates the call-up of the input and answers 201.
+func (s *Server) createCallUp(w http.ResponseWriter, r *http.Request, in *callUpInput) {
+	c, err := in.callUp()
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	c := &muster.CallUp{Title: in.Title, Kind: in.Kind, Unit: in.Unit, Filter: in.Filter, Message: in.Message,
-		AssemblyPoint: in.AssemblyPoint, ReportBy: reportBy, Channels: in.Channels, Drill: in.Drill}
 	if err := c.Validate(s.Now()); err != nil {
 		s.apiError(w, r, err)
 		return

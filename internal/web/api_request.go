@@ -33,6 +33,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return jsonError(err)
 	}
+	return decodeJSONBytes(body, v)
+}
+
+// decodeJSONBytes decodes body into v as decodeJSON does.
+func decodeJSONBytes(body []byte, v any) error {
 	switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
 	case len(trimmed) == 0:
 		return fieldError("body", "a JSON object is required")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,9 @@ func TestBrowser(t *testing.T) {
 	if m, err := e.db.FindMember(sqldbtest.System(), "G1"); err != nil || m.Phone != "+375295554433" {
 		t.Fatalf("G1 after the bad import: %+v, %v", m, err)
 	}
+
+	// Select who reports: tick the one yes answer and notify.
+	selectInBrowser(t, ctx, e, ts.URL)
 
 	// The member list at a phone's width and at a desktop's.
 	for _, shot := range []struct {
@@ -184,4 +188,26 @@ func saveShot(t *testing.T, name string, png []byte) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", filepath.Join(shotsDir, name))
+}
+
+// selectInBrowser calls everyone up, has G1 answer yes, and selects G1 on
+// the selection page by ticking its box and pressing "Select and notify".
+func selectInBrowser(t *testing.T, ctx context.Context, e *uiEnv, base string) {
+	t.Helper()
+	e.s.CallUps, e.s.Selection = e.db, e.db
+	c := &muster.CallUp{Title: "Exercise", Kind: muster.CallUpExercise, Unit: "TD", Message: "Report.",
+		ReportBy: sqldbtest.Now.Add(24 * time.Hour), Channels: []muster.Channel{muster.ChannelSMS}}
+	if err := e.db.CreateCallUp(sqldbtest.System(), c); err != nil {
+		t.Fatal(err)
+	}
+	err := e.db.Notices(sqldbtest.System(), c.ID, "", func(n muster.Notice) error {
+		return e.db.SaveAnswer(context.Background(), strings.TrimPrefix(n.ResponseURL, "/r/"), &muster.Answer{Answer: muster.AnswerYes})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/callups/"+strconv.FormatInt(c.ID, 10)+"/selection"),
+		chromedp.WaitVisible(chromedp.ID("sel-G1")), chromedp.Click(chromedp.ID("sel-G1")))
+	submit(t, ctx, `#selection button[type=submit]`, http.StatusOK)
+	wantText(t, ctx, ".flash", "1 selected and 0 told to stand by")
 }

@@ -50,6 +50,11 @@ type callUpView struct {
 	CallUp   *muster.CallUp
 	Rows     []readinessRow
 	CanCheck bool // the actor may check members in
+
+	// Selection counts who was selected and who stands by.
+	Selection *muster.SelectionSummary
+	CanCall   bool // the actor may select and save templates
+	Past      bool // the report-by time has passed: the no-show list is made
 }
 
 // pageCallUp shows a call-up and its readiness board: the counts of its
@@ -74,7 +79,13 @@ func (s *Server) pageCallUp(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	sel, err := s.Selection.SelectionSummary(ctx, id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "callup", &view{Title: c.Title, Nav: "callups",
-		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn)}})
+		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn),
+			Selection: sel, CanCall: mayCallUp(r) == nil, Past: !s.Now().Before(c.ReportBy)}})
 }

@@ -44,6 +44,9 @@ type callUpForm struct {
 	Channels                                            []muster.Channel
 	Errors                                              map[string]string
 	Error                                               string
+
+	Available bool           // filter.available
+	Templates []templateLink // to start from
 }
 
 // newCallUpForm returns an empty form: kind exercise, active members, the
@@ -70,6 +73,7 @@ func (f *callUpForm) readForm(r *http.Request) {
 	v := func(name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
 	f.Title, f.Kind, f.Unit, f.Message = v("title"), v("kind"), v("unit"), v("message")
 	f.AssemblyPoint, f.ReportBy, f.Drill = v("assembly_point"), v("report_by"), r.PostFormValue("drill") != ""
+	f.Available = r.PostFormValue("available") != ""
 	set := func(name string) map[string]bool {
 		m := map[string]bool{}
 		for _, x := range r.PostForm[name] {
@@ -85,6 +89,7 @@ func (f *callUpForm) readForm(r *http.Request) {
 func (f *callUpForm) callUp(loc *time.Location) *muster.CallUp {
 	c := &muster.CallUp{Title: f.Title, Kind: muster.CallUpKind(f.Kind), Unit: f.Unit, Message: f.Message,
 		AssemblyPoint: f.AssemblyPoint, Drill: f.Drill}
+	c.Filter.Available = f.Available
 	for _, st := range muster.MemberStatuses {
 		if f.Status[string(st)] {
 			c.Filter.Status = append(c.Filter.Status, st)
@@ -143,6 +148,12 @@ func (s *Server) pageCallUpNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := s.newCallUpForm(r)
+	if err == nil {
+		f.Templates, err = s.templateLinks(r)
+	}
+	if name := r.URL.Query().Get("template"); err == nil && name != "" {
+		err = s.fillFromTemplate(r, f, name)
+	}
 	if err != nil {
 		s.pageError(w, r, err)
 		return

@@ -13,6 +13,9 @@ type memberView struct {
 	History []muster.StatusChange
 	Today   string
 	CanEdit bool
+
+	// Unavailable lists the periods in which the member cannot be called.
+	Unavailable []*muster.Unavailability
 }
 
 // pageMember shows every field of a member, the qualifications marked
@@ -30,9 +33,15 @@ func (s *Server) pageMember(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	unavailable, err := s.Unavailability.MemberUnavailability(ctx, sn)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	today := s.today()
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "member", &view{Title: m.FamilyName + " " + m.GivenName, Nav: "members",
 		Data: memberView{Member: m, Quals: qualMarks(m.Qualifications, today), History: history,
-			Today: today.String(), CanEdit: a != nil && a.Role.Can(muster.PermWriteRoster)}})
+			Today: today.String(), CanEdit: a != nil && a.Role.Can(muster.PermWriteRoster),
+			Unavailable: unavailable}})
 }

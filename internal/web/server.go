@@ -24,6 +24,9 @@ type Services struct {
 	Qualifications muster.QualificationService
 	CallUps        muster.CallUpService
 	Push           muster.PushService // members' push subscriptions; nil without push
+	Templates      muster.CallUpTemplateService
+	Unavailability muster.UnavailabilityService
+	Selection      muster.SelectionService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
