@@ -110,7 +110,7 @@ func demoIfEmpty(ctx context.Context, e *env, db *sqldb.DB, n int) (*demoAccess,
 
 // services wires the database into the web server.
 func services(db *sqldb.DB) web.Services {
-	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db, Ping: db.Ping}
+	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db, Exercises: db, Ping: db.Ping}
 }
 
 // checkPublicURL accepts "" or an http(s) URL with a host and no path,

@@ -71,6 +71,7 @@ func (mr *MarkReader) Next() (*muster.MarkRecord, error) {
 			bad[c] = true
 		}
 	}
+	bad[colMarkHours] = bad[colMarkHours] || bad[colMarkPresent] // hours are checked against present
 	for _, d := range rec.Mark.Validate() {
 		if c := markTable.index(d.Field); c >= 0 && !bad[c] {
 			d.Line = line

@@ -23,6 +23,7 @@ type Services struct {
 	Audit          muster.AuditService
 	Qualifications muster.QualificationService
 	CallUps        muster.CallUpService
+	Exercises      muster.ExerciseService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
