@@ -261,9 +261,10 @@ type ExerciseService interface {
 	Summon(ctx context.Context, id int64, in SummonInput) error
 	Participants(ctx context.Context, id int64) ([]*Participant, error)
 
-	// MarkAttendance records marks, all or none; a mark that changes an
-	// earlier one is audited with both.
-	MarkAttendance(ctx context.Context, id int64, marks []Mark) error
+	// MarkAttendance records marks, all or none, and returns how many were
+	// new or changed; a mark that changes an earlier one is audited with
+	// both.
+	MarkAttendance(ctx context.Context, id int64, marks []Mark) (int, error)
 	// ImportAttendance records the marks of an attendance sheet, all or
 	// none: a sheet with any bad row changes nothing and every bad row is
 	// reported (line, column, reason).

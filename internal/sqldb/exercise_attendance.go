@@ -10,17 +10,19 @@ import (
 )
 
 // MarkAttendance records marks, all or none (EUNPROCESSABLE with a detail
-// per bad mark).
-func (db *DB) MarkAttendance(ctx context.Context, id int64, marks []muster.Mark) error {
+// per bad mark), and returns how many were new or changed.
+func (db *DB) MarkAttendance(ctx context.Context, id int64, marks []muster.Mark) (int, error) {
 	recs := make([]*muster.MarkRecord, len(marks))
 	for i := range marks {
 		recs[i] = &muster.MarkRecord{Mark: marks[i]}
 		recs[i].Problems = recs[i].Mark.Validate()
 	}
-	return db.writeTx(ctx, func(tx *Tx) error {
-		_, err := tx.applyMarks(ctx, id, recs)
+	var n int
+	err := db.writeTx(ctx, func(tx *Tx) (err error) {
+		n, err = tx.applyMarks(ctx, id, recs)
 		return err
 	})
+	return n, err
 }
 
 // ImportAttendance records the marks of an attendance sheet, all or none:

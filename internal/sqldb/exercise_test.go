@@ -214,8 +214,12 @@ func TestAttendance(t *testing.T) {
 			t.Fatalf("%s marks after a refused sheet", n)
 		}
 		// A correction: the last mark counts, the change is audited.
-		if err := db.MarkAttendance(clerk, e.ID, []muster.Mark{{ServiceNumber: "G1", Date: date(t, "2027-01-09"), Present: true, Hours: 4}}); err != nil {
-			t.Fatal(err)
+		mark := []muster.Mark{{ServiceNumber: "G1", Date: date(t, "2027-01-09"), Present: true, Hours: 4}}
+		if n, err := db.MarkAttendance(clerk, e.ID, mark); err != nil || n != 1 {
+			t.Fatalf("correction: %d, %v", n, err)
+		}
+		if n, err := db.MarkAttendance(clerk, e.ID, mark); err != nil || n != 0 { // the same again changes nothing
+			t.Fatalf("same mark again: %d, %v", n, err)
 		}
 		entries, err := db.FindAuditEntries(ctx, muster.AuditFilter{Entity: "exercise_attendance", Key: "1/G1/2027-01-09"})
 		if err != nil || len(entries) != 1 || !strings.Contains(string(entries[0].Before), `"hours":6.5`) || !strings.Contains(string(entries[0].After), `"hours":4`) {
@@ -239,7 +243,8 @@ func TestAttendance(t *testing.T) {
 		}
 		// A clerk of another district may neither read nor mark.
 		other := sqldbtest.As(t, db, muster.RoleClerk, "BRE-PIN")
-		wantCode(t, db.MarkAttendance(other, e.ID, []muster.Mark{{ServiceNumber: "G1", Date: date(t, "2027-01-09"), Present: true}}), muster.EFORBIDDEN)
+		_, err = db.MarkAttendance(other, e.ID, []muster.Mark{{ServiceNumber: "G1", Date: date(t, "2027-01-09"), Present: true}})
+		wantCode(t, err, muster.EFORBIDDEN)
 		_, err = db.Attendance(other, e.ID)
 		wantCode(t, err, muster.EFORBIDDEN)
 		wantCode(t, db.DeleteExercise(ctx, e.ID), muster.ECONFLICT)

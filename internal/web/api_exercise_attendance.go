@@ -40,11 +40,12 @@ func (s *Server) apiMarkAttendance(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, &muster.Error{Code: muster.EINVALID, Message: "invalid mark: " + details[0].String(), Details: details})
 		return
 	}
-	if err := s.Exercises.MarkAttendance(r.Context(), id, []muster.Mark{m}); err != nil {
+	n, err := s.Exercises.MarkAttendance(r.Context(), id, []muster.Mark{m})
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, attendanceResult{1})
+	writeJSON(w, http.StatusOK, attendanceResult{n})
 }
 
 // apiImportAttendance records the CSV attendance sheet of the body.

@@ -50,7 +50,7 @@ func (s *Server) pageMarkAttendance(w http.ResponseWriter, r *http.Request) {
 		marks = append(marks, m)
 	}
 	if len(problems) == 0 && len(marks) > 0 {
-		err = s.Exercises.MarkAttendance(r.Context(), v.Exercise.ID, marks)
+		_, err = s.Exercises.MarkAttendance(r.Context(), v.Exercise.ID, marks)
 	}
 	if len(problems) > 0 || err != nil {
 		s.exerciseFailed(w, r, v, err, problems)
