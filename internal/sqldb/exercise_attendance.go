@@ -1,10 +1,13 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/muster-force/muster"
 )
@@ -149,6 +152,14 @@ func (tx *Tx) applyMarks(ctx context.Context, id int64, recs []*muster.MarkRecor
 			changed++
 		}
 	}
+	// In primary-key order, so that the rows are appended to the table's
+	// B-tree rather than spread over it (a sheet lists day by day).
+	slices.SortFunc(fresh, func(a, b []any) int {
+		if c := cmp.Compare(a[1].(int64), b[1].(int64)); c != 0 {
+			return c
+		}
+		return strings.Compare(a[2].(string), b[2].(string))
+	})
 	b := tx.newBulkInserter("exercise_attendance", "exercise_id", "member_id", "day", "present", "hours", "role", "marked_by", "marked_at")
 	defer b.close()
 	if err := b.insert(ctx, fresh); err != nil {
