@@ -123,7 +123,7 @@ func demoIfEmpty(ctx context.Context, e *env, db *sqldb.DB, n int) (*demoAccess,
 // services wires the database into the web server.
 func services(db *sqldb.DB) web.Services {
 	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db,
-		Templates: db, Unavailability: db, Selection: db, Ping: db.Ping}
+		Templates: db, Unavailability: db, Selection: db, Exercises: db, Ping: db.Ping}
 }
 
 // checkPublicURL accepts "" or an http(s) URL with a host and no path,

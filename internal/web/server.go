@@ -27,6 +27,7 @@ type Services struct {
 	Templates      muster.CallUpTemplateService
 	Unavailability muster.UnavailabilityService
 	Selection      muster.SelectionService
+	Exercises      muster.ExerciseService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/rostercsv"
+)
+
+// attendanceResult is the answer of marking attendance: how many marks
+// were new or changed.
+type attendanceResult struct {
+	Recorded int `json:"recorded"`
+}
+
+// apiMarkAttendance answers POST /api/v1/exercises/{id}/attendance: one
+// mark as JSON ({"service_number","date","present","hours","role"}), or an
+// attendance sheet as text/csv (service_number,date,present,hours[,role]),
+// recorded all or none, every bad row reported with its line and column.
+func (s *Server) apiMarkAttendance(w http.ResponseWriter, r *http.Request) {
+	id, err := exerciseID(r)
+	if err == nil {
+		err = newQuery(r).err()
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "text/csv" {
+		s.apiImportAttendance(w, r, id)
+		return
+	}
+	var m muster.Mark
+	if err := decodeJSON(w, r, &m); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if details := m.Validate(); len(details) > 0 {
+		s.apiError(w, r, &muster.Error{Code: muster.EINVALID, Message: "invalid mark: " + details[0].String(), Details: details})
+		return
+	}
+	n, err := s.Exercises.MarkAttendance(r.Context(), id, []muster.Mark{m})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, attendanceResult{n})
+}
+
+// apiImportAttendance records the CSV attendance sheet of the body.
+func (s *Server) apiImportAttendance(w http.ResponseWriter, r *http.Request, id int64) {
+	body, err := s.csvBody(w, r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sheet, err := rostercsv.NewMarkReader(body, importBodyName)
+	if err != nil {
+		s.apiError(w, r, importError(err))
+		return
+	}
+	n, err := s.Exercises.ImportAttendance(r.Context(), id, sheet)
+	if err != nil {
+		s.apiError(w, r, importError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, attendanceResult{n})
+}
+
+// apiAttendance answers GET /api/v1/exercises/{id}/attendance: the
+// exercise's days and each participant's days present and hours.
+func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request) {
+	id, err := exerciseID(r)
+	if err == nil {
+		err = newQuery(r).err()
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sum, err := s.Exercises.Attendance(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sum)
+}
+
+// apiAttendanceDay answers GET /api/v1/exercises/{id}/attendance/{date}?unit=CODE:
+// every participant of the unit's subtree with the day's mark, or null.
+func (s *Server) apiAttendanceDay(w http.ResponseWriter, r *http.Request) {
+	id, err := exerciseID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	q := newQuery(r, "unit")
+	unit := q.code("unit")
+	day, derr := muster.ParseDate(r.PathValue("date"))
+	if derr != nil {
+		q.bad("date", "must be a day of the exercise, YYYY-MM-DD")
+	}
+	if err := q.err(); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sheet, err := s.Exercises.DaySheet(r.Context(), id, unit, day)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sheet)
+}
