@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/muster-force/muster"
@@ -52,6 +53,13 @@ func importFile(ctx context.Context, e *env, args []string, what string) error {
 	if f, ok := e.stderr.(*os.File); ok {
 		terminal = rostercsv.IsTerminal(f)
 	}
+	if path := e.getenv("MUSTER_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	progress := rostercsv.NewProgress(in, size, progressOut, terminal)
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -94,4 +102,22 @@ func reportProblems(e *env, name string, err error) error {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, msg)
 	}
 	return errReported
+}
+
+// startCPUProfile writes a CPU profile of the import to path, for
+// profiling it (MUSTER_CPUPROFILE=FILE muster import members …); the
+// returned func stops the profile.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -72,8 +72,34 @@ func (b *bulkLoad) grew(ctx context.Context, created int) error {
 // SQLite, where it tracks service numbers itself instead of looking them up.
 func (b *bulkLoad) initial() bool { return b.existing == 0 }
 
-// finish rebuilds the dropped indexes, inside the import's transaction.
-func (b *bulkLoad) finish(ctx context.Context) error {
+// sorterCacheKiB is the page cache, in KiB, while the indexes are rebuilt.
+// SQLite's sorter takes its working memory from cache_size and merge-sorts
+// linked lists of that size in memory: lists that fit the CPU's caches, then
+// merged from temporary files, cost half the CPU of 64 MiB lists (measured
+// at 1,000,000 members: 4–5 s instead of 8–10 s for the four indexes), and
+// the import's peak memory drops by the cache it no longer fills.
+const sorterCacheKiB = 2048
+
+// finish rebuilds the dropped indexes, inside the import's transaction,
+// with a small cache (see sorterCacheKiB) and the connection's own cache
+// size back afterwards.
+func (b *bulkLoad) finish(ctx context.Context) (err error) {
+	if len(b.dropped) == 0 {
+		return nil
+	}
+	var cacheSize int
+	if err := b.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return fmt.Errorf("read cache size: %w", err)
+	}
+	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -sorterCacheKiB)); err != nil {
+		return fmt.Errorf("set cache size: %w", err)
+	}
+	defer func() {
+		_, restoreErr := b.tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cacheSize))
+		if err == nil && restoreErr != nil {
+			err = fmt.Errorf("restore cache size: %w", restoreErr)
+		}
+	}()
 	for _, def := range b.dropped {
 		if _, err := b.tx.ExecContext(ctx, def); err != nil {
 			return fmt.Errorf("rebuild index: %w", err)

@@ -74,6 +74,10 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	if indexes() != len(initialIndexes) {
 		t.Fatalf("after a bulk import %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
+	var cacheSize int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil || cacheSize != -65536 {
+		t.Fatalf("after a bulk import the writer's cache_size is %d (%v), want the DSN's -65536", cacheSize, err)
+	}
 	page, err := db.FindMembers(ctx, muster.MemberFilter{Unit: "U", Qualification: "Q", Query: "sidor"})
 	if err != nil || page.Total != 12_500 {
 		t.Fatalf("search after bulk import: %v, %v", page, err)
