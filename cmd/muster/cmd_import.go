@@ -104,9 +104,9 @@ func reportProblems(e *env, name string, err error) error {
 	return errReported
 }
 
-// startCPUProfile writes a CPU profile of the import to path, for
-// profiling it (MUSTER_CPUPROFILE=FILE muster import members …); the
-// returned func stops the profile.
+// startCPUProfile writes a CPU profile to path, for profiling an import or
+// a server (MUSTER_CPUPROFILE=FILE muster import members … or muster
+// serve …); the returned func stops the profile.
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {

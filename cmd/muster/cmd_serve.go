@@ -29,6 +29,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI]"); err != nil {
 		return err
 	}
+	if path := e.getenv("MUSTER_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if err := checkPublicURL(*publicURL); err != nil {
 		return err
 	}

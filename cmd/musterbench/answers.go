@@ -179,10 +179,17 @@ func startServer(ctx context.Context, logPath, name string, args ...string) (*se
 	return nil, fmt.Errorf("%s: GET /healthz never answered 200; see %s", filepath.Base(name), logPath)
 }
 
-// stop kills the server and waits for it; calling it again does nothing.
+// stop asks the server to shut down (so that a MUSTER_CPUPROFILE it was
+// given is written), kills it if it has not ended within 10 seconds, and
+// waits for it; calling it again does nothing.
 func (s *server) stop() {
-	s.cmd.Process.Kill()
-	<-s.done
+	s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+	}
 }
 
 // apiClient calls muster's API with an admin token.
