@@ -99,7 +99,17 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 			p.Children = append(p.Children, r) // in tree order: by code
 		}
 	}
-	return byUnit[root.ID], nil
+	r := byUnit[root.ID]
+	if len(c.Requirements) > 0 {
+		under := root.ID
+		if root.ID == c.UnitID {
+			under = 0 // the whole call-up: no subtree test
+		}
+		if r.Qualifications, err = qualificationCounts(ctx, db.read, c, under); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // Notices calls fn for each delivery of the call-up, in service-number

@@ -43,12 +43,19 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 		// have to sort every due row to order them (~100 ms per claim at
 		// 300,000 rows on PostgreSQL, against ~5 ms).
 		var ids []any
-		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill} {
+		if err := db.skipAnswered(ctx, tx, ch, now); err != nil {
+			return err
+		}
+		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill, muster.DeliveryHeld} {
 			if len(ids) == limit {
 				break
 			}
+			unanswered := ""
+			if status == muster.DeliveryHeld {
+				unanswered = " AND NOT " + answeredSQL
+			}
 			rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_at = $1, updated_at = $2
-				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2
+				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2`+unanswered+`
 					ORDER BY next_at LIMIT $5`+db.dialect.pick("", " FOR UPDATE SKIP LOCKED")+`)
 				RETURNING id`, formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), limit-len(ids))
 			if err != nil {
@@ -186,11 +193,16 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, cause error, retryAt tim
 		status, next = "failed", now
 	}
 	return db.systemTx(ctx, func(tx *sql.Tx) error {
-		var got int64
+		var callupID, memberID int64
+		var purpose string
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = $1, next_at = $2, last_error = $3, updated_at = $4
-			WHERE id = $5 AND status = 'sending' RETURNING id`, status, formatTime(next), msg, formatTime(now), id).Scan(&got)
+			WHERE id = $5 AND status = 'sending' RETURNING callup_id, member_id, purpose`, status, formatTime(next), msg, formatTime(now), id).
+			Scan(&callupID, &memberID, &purpose)
 		if err != nil {
 			return db.notClaimed(ctx, tx, err, id)
+		}
+		if status == "failed" && purpose == string(muster.PurposeNotice) {
+			return fallBack(ctx, tx, callupID, memberID, now)
 		}
 		return nil
 	})
