@@ -7,6 +7,7 @@ import (
 	"net/mail"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/escalate"
 	"github.com/muster-force/muster/internal/notify"
 	"github.com/muster-force/muster/internal/sqldb"
 )
@@ -48,4 +49,10 @@ func (f *deliveryFlags) dispatcher(db *sqldb.DB, e *env, baseURL string, logger 
 		channels = append(channels, notify.Unconfigured(muster.ChannelSMS))
 	}
 	return &notify.Dispatcher{Store: db, Channels: channels, BaseURL: baseURL, Logger: logger}, nil
+}
+
+// escalator builds the runner of call-ups' reminders and re-alerts, on the
+// database's clock.
+func escalator(db *sqldb.DB, logger *slog.Logger) *escalate.Escalator {
+	return &escalate.Escalator{Store: db, Now: db.Now, Logger: logger}
 }
