@@ -148,7 +148,7 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()
 
 // UnmarshalJSON reads a Go duration string or a number of minutes.
 func (d *Duration) UnmarshalJSON(b []byte) error {
-	bad := Errorf(EINVALID, "must be a duration such as \"15m\" or \"1h30m\", or a whole number of minutes")
+	bad := Errorf(EINVALID, "%s is not a duration: use one such as \"15m\" or \"1h30m\", or a whole number of minutes", b)
 	if bytes.HasPrefix(b, []byte(`"`)) {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
