@@ -50,6 +50,8 @@ type callUpView struct {
 	CallUp   *muster.CallUp
 	Rows     []readinessRow
 	CanCheck bool // the actor may check members in
+
+	Quals []qualificationRow // per required qualification (page_callup_escalation.go)
 }
 
 // pageCallUp shows a call-up and its readiness board: the counts of its
@@ -76,5 +78,6 @@ func (s *Server) pageCallUp(w http.ResponseWriter, r *http.Request) {
 	}
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "callup", &view{Title: c.Title, Nav: "callups",
-		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn)}})
+		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn),
+			Quals: qualificationRows(rd)}})
 }
