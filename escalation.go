@@ -69,6 +69,9 @@ const maxEscalationDelay = 30 * 24 * time.Hour
 // validateEscalation adds the problems of the requirements and the
 // escalation to bad.
 func (c *CallUp) validateEscalation(bad func(field, msg string)) {
+	if len(c.Requirements) > 20 {
+		bad("requirements", "at most 20")
+	}
 	seen := map[string]bool{}
 	for i, r := range c.Requirements {
 		field := "requirements[" + strconv.Itoa(i) + "]"

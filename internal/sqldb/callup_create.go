@@ -75,10 +75,7 @@ func (db *DB) CreateCallUp(ctx context.Context, c *muster.CallUp) error {
 		if err != nil {
 			return fmt.Errorf("insert call-up: %w", err)
 		}
-		if err := tx.fanOut(ctx, c, cond); err != nil {
-			return err
-		}
-		if err := tx.recordQualified(ctx, c.ID, qualIDs, 0); err != nil {
+		if err := tx.fanOut(ctx, c, cond, qualIDs); err != nil {
 			return err
 		}
 		if err := tx.scheduleTimers(ctx, c); err != nil {
@@ -121,13 +118,15 @@ func (tx *Tx) targetConditions(ctx context.Context, c *muster.CallUp) (*where, e
 	return w, nil
 }
 
-// fanOut writes the targeted members and one delivery per member and
-// channel, and sets c.Targeted.
-func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where) error {
+// fanOut writes the targeted members, each with the required
+// qualifications it holds (quals, the ids in order), and one delivery per
+// member and channel, and sets c.Targeted.
+func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where, quals []int64) error {
 	w := cond.clone()
 	id := w.next(c.ID)
-	res, err := tx.ExecContext(ctx, `INSERT INTO callup_members (callup_id, member_id, unit_id)
-		SELECT CAST(`+id+` AS BIGINT), m.id, m.unit_id FROM members m`+w.sql(), w.args...)
+	held := tx.heldQualsSQL(w, quals)
+	res, err := tx.ExecContext(ctx, `INSERT INTO callup_members (callup_id, member_id, unit_id, quals)
+		SELECT CAST(`+id+` AS BIGINT), m.id, m.unit_id, `+held+` FROM members m`+w.sql(), w.args...)
 	if err != nil {
 		return fmt.Errorf("target members: %w", err)
 	}

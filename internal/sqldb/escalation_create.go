@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/muster-force/muster"
 )
@@ -112,21 +113,20 @@ func scanEscalation(c *muster.CallUp, requirements, escalation string) error {
 	return nil
 }
 
-// recordQualified writes, for each required qualification, the call-up's
-// members of the wave who hold it valid today: one INSERT … SELECT per
-// qualification, read from the index of valid qualifications.
-func (tx *Tx) recordQualified(ctx context.Context, callupID int64, qualIDs []int64, wave int) error {
-	today := muster.DateOf(tx.now).String()
-	for _, q := range qualIDs {
-		_, err := tx.ExecContext(ctx, `INSERT INTO callup_qualified (callup_id, qualification_id, member_id, unit_id)
-			SELECT cm.callup_id, mq.qualification_id, cm.member_id, cm.unit_id
-			FROM member_qualifications mq JOIN callup_members cm ON cm.callup_id = $1 AND cm.member_id = mq.member_id
-			WHERE mq.qualification_id = $2 AND mq.expires_on >= $3 AND cm.wave = $4`, callupID, q, today, wave)
-		if err != nil {
-			return fmt.Errorf("record qualified members: %w", err)
-		}
+// heldQualsSQL returns the expression, over members m, of the bits of the
+// required qualifications (ids in order) the member holds valid today,
+// adding its arguments to w: "0" without requirements.
+func (tx *Tx) heldQualsSQL(w *where, quals []int64) string {
+	if len(quals) == 0 {
+		return "0"
 	}
-	return nil
+	today := w.next(muster.DateOf(tx.now).String())
+	terms := make([]string, len(quals))
+	for i, q := range quals {
+		terms[i] = "CASE WHEN EXISTS (SELECT 1 FROM member_qualifications mq WHERE mq.member_id = m.id AND mq.qualification_id = " +
+			w.next(q) + " AND mq.expires_on >= " + today + ") THEN " + strconv.FormatInt(1<<i, 10) + " ELSE 0 END"
+	}
+	return "(" + strings.Join(terms, " + ") + ")"
 }
 
 // scheduleTimers writes the call-up's reminders and re-alert as timers due

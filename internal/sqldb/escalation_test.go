@@ -400,7 +400,7 @@ func TestEscalationValidationChangesNothing(t *testing.T) {
 				t.Errorf("%s: details %+v, want field %s", tc.name, d, tc.field)
 			}
 		}
-		for _, table := range []string{"callups", "callup_members", "deliveries", "callup_qualified", "escalation_timers"} {
+		for _, table := range []string{"callups", "callup_members", "deliveries", "escalation_timers"} {
 			if n := query(t, db, `SELECT CAST(count(*) AS TEXT) FROM `+table); n != "0" {
 				t.Errorf("%s rows in %s after rejected call-ups", n, table)
 			}

@@ -164,13 +164,20 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
+	qualIDs := make([]int64, len(c.Requirements))
+	for i, r := range c.Requirements {
+		if qualIDs[i], err = qualificationID(ctx, tx, r.Qualification, "requirements"); err != nil {
+			return nil, err
+		}
+	}
 	w := cond.clone()
 	w.add("EXISTS (SELECT 1 FROM member_qualifications mq WHERE mq.member_id = m.id AND mq.qualification_id IN ("+marks(len(short))+
 		") AND mq.expires_on >= ?)", append(short, muster.DateOf(tx.now).String())...)
 	w.add("NOT EXISTS (SELECT 1 FROM callup_members t WHERE t.callup_id = ? AND t.member_id = m.id)", c.ID)
 	id, at := w.next(c.ID), w.next(formatTime(tx.now))
-	res, err := tx.ExecContext(ctx, `INSERT INTO callup_members (callup_id, member_id, unit_id, wave, added_at)
-		SELECT CAST(`+id+` AS BIGINT), m.id, m.unit_id, 1, `+at+` FROM members m`+w.sql(), w.args...)
+	held := tx.heldQualsSQL(w, qualIDs)
+	res, err := tx.ExecContext(ctx, `INSERT INTO callup_members (callup_id, member_id, unit_id, wave, added_at, quals)
+		SELECT CAST(`+id+` AS BIGINT), m.id, m.unit_id, 1, `+at+`, `+held+` FROM members m`+w.sql(), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("add the next pool: %w", err)
 	}
@@ -181,15 +188,6 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	result["added"] = n
 	if n == 0 {
 		return result, nil
-	}
-	qualIDs := make([]int64, len(c.Requirements))
-	for i, r := range c.Requirements {
-		if qualIDs[i], err = qualificationID(ctx, tx, r.Qualification, "requirements"); err != nil {
-			return nil, err
-		}
-	}
-	if err := tx.recordQualified(ctx, c.ID, qualIDs, 1); err != nil {
-		return nil, err
 	}
 	if err := tx.queueNotices(ctx, c, 1); err != nil {
 		return nil, err

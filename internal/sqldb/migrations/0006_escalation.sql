@@ -18,17 +18,13 @@ ALTER TABLE callup_members ADD COLUMN added_at TEXT NOT NULL DEFAULT '';
 -- answered by then.
 ALTER TABLE deliveries ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
 
--- callup_qualified records, for each qualification a call-up requires,
--- the targeted members who held it valid when they were targeted, with
--- their unit, so that readiness per qualification never joins the
--- members' qualifications.
-CREATE TABLE callup_qualified (
-	callup_id BIGINT NOT NULL REFERENCES callups(id),
-	qualification_id BIGINT NOT NULL REFERENCES qualifications(id),
-	member_id BIGINT NOT NULL,
-	unit_id BIGINT NOT NULL,
-	PRIMARY KEY (callup_id, qualification_id, member_id)
-){{without_rowid}};
+-- quals has bit i set when the member held the call-up's i-th required
+-- qualification valid when targeted. The partial index covers the
+-- readiness per qualification (GROUP BY quals, answer, delivered) for the
+-- holders alone, so it never joins the members' qualifications, and
+-- costs nothing to call-ups without requirements.
+ALTER TABLE callup_members ADD COLUMN quals BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX callup_members_quals ON callup_members(callup_id, quals, answer, delivered, checked_in_at, unit_id) WHERE quals <> 0;
 
 -- escalation_timers are a call-up's due actions: kind 'reminder' or
 -- 'realert', due at due_at; done_at is set, by a conditional UPDATE in the
