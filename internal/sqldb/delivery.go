@@ -43,19 +43,12 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 		// have to sort every due row to order them (~100 ms per claim at
 		// 300,000 rows on PostgreSQL, against ~5 ms).
 		var ids []any
-		if err := db.skipAnswered(ctx, tx, ch, now); err != nil {
-			return err
-		}
-		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill, muster.DeliveryHeld} {
+		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill} {
 			if len(ids) == limit {
 				break
 			}
-			unanswered := ""
-			if status == muster.DeliveryHeld {
-				unanswered = " AND NOT " + answeredSQL
-			}
 			rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_at = $1, updated_at = $2
-				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2`+unanswered+`
+				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2
 					ORDER BY next_at LIMIT $5`+db.dialect.pick("", " FOR UPDATE SKIP LOCKED")+`)
 				RETURNING id`, formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), limit-len(ids))
 			if err != nil {
@@ -73,6 +66,13 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 			if err := rows.Err(); err != nil {
 				return fmt.Errorf("claim %s deliveries: %w", ch, err)
 			}
+		}
+		if len(ids) < limit {
+			held, err := db.claimHeld(ctx, tx, ch, now, lease, limit-len(ids))
+			if err != nil {
+				return err
+			}
+			ids = append(ids, held...)
 		}
 		if len(ids) == 0 {
 			return nil
