@@ -61,6 +61,11 @@ type CallUp struct {
 	Targeted      int          `json:"targeted"`
 	CreatedBy     string       `json:"created_by"`
 	CreatedAt     time.Time    `json:"created_at"`
+
+	// Requirements is the strength needed per qualification; Escalation
+	// what the call-up does by itself later (escalation.go).
+	Requirements []Requirement `json:"requirements"`
+	Escalation   Escalation    `json:"escalation"`
 }
 
 // Validate checks the call-up's own fields; now bounds the report-by time.
@@ -107,6 +112,7 @@ func (c *CallUp) Validate(now time.Time) error {
 		}
 		seen[ch] = true
 	}
+	c.validateEscalation(bad)
 	if len(details) > 0 {
 		return &Error{Code: EINVALID, Message: "invalid call-up: " + details[0].String(), Details: details}
 	}
@@ -180,6 +186,10 @@ type Readiness struct {
 	NoAnswer  int          `json:"no_answer"`
 	CheckedIn int          `json:"checked_in"`
 	Children  []*Readiness `json:"children"`
+
+	// Qualifications counts, on the subtree asked for only, the members
+	// under each qualification the call-up requires.
+	Qualifications []*QualificationReadiness `json:"qualifications,omitempty"`
 }
 
 // Notice is what one member is sent on one channel: the response link to

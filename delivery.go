@@ -20,6 +20,12 @@ const (
 	DeliveryDelivered DeliveryStatus = "delivered"
 	DeliveryFailed    DeliveryStatus = "failed"
 	DeliveryDrillSent DeliveryStatus = "drill-sent" // went through every step, left nothing outside muster
+
+	// A held delivery waits, due at next_at, and is sent then only if the
+	// member has not answered; otherwise it is skipped, a final status
+	// (escalation.go).
+	DeliveryHeld    DeliveryStatus = "held"
+	DeliverySkipped DeliveryStatus = "skipped"
 )
 
 // DeliveryPurpose is why a delivery is sent; it picks the wording.

@@ -92,6 +92,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	dispatched := make(chan error, 1)
 	go func() { dispatched <- disp.Run(ctx) }()
 	defer func() { disp.Stop(); <-dispatched }()
+	escCtx, stopEscalator := context.WithCancel(ctx)
+	escalated := make(chan error, 1)
+	go func() { escalated <- escalator(db, logger).Run(escCtx) }()
+	defer func() { stopEscalator(); <-escalated }()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()

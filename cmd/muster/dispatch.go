@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/escalate"
 	"github.com/muster-force/muster/internal/notify"
 	"github.com/muster-force/muster/internal/sqldb"
 )
@@ -108,4 +109,10 @@ func validPushSubject(s string) bool {
 	}
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme == "https" && u.Host != ""
+}
+
+// escalator builds the runner of call-ups' reminders and re-alerts, on the
+// database's clock.
+func escalator(db *sqldb.DB, logger *slog.Logger) *escalate.Escalator {
+	return &escalate.Escalator{Store: db, Now: db.Now, Logger: logger}
 }

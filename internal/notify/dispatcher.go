@@ -18,7 +18,9 @@ import (
 // feeder claims due deliveries in batches, waits for the channel's rate
 // limit, and hands each to a fixed pool of workers, which send it and mark
 // it. Every send is of a delivery claimed first; nothing is sent from
-// memory alone.
+// memory alone. Held deliveries (a fallback channel, a reminder) are
+// claimed only when due and only for members who have not answered; the
+// others are skipped by the claim and never reach a worker.
 //
 // At least once, never skipped: a delivery is marked after its send, so a
 // process that dies between a provider accepting a message and MarkSent

@@ -13,16 +13,21 @@ import (
 var _ muster.CallUpService = (*DB)(nil)
 
 const callupColumns = `c.id, c.title, c.kind, u.code, c.unit_id, c.filter_json, c.message, c.assembly_point,
-	c.report_by, c.channels, c.drill, c.targeted, c.created_by, c.created_at
+	c.report_by, c.channels, c.drill, c.targeted, c.created_by, c.created_at,
+	c.requirements_json, c.escalation_json
 	FROM callups c JOIN units u ON u.id = c.unit_id`
 
 func scanCallUp(row interface{ Scan(...any) error }) (*muster.CallUp, error) {
 	var c muster.CallUp
 	var filter, reportBy, channels, created string
 	var drill int
+	var requirements, escalation string
 	err := row.Scan(&c.ID, &c.Title, &c.Kind, &c.Unit, &c.UnitID, &filter, &c.Message, &c.AssemblyPoint,
-		&reportBy, &channels, &drill, &c.Targeted, &c.CreatedBy, &created)
+		&reportBy, &channels, &drill, &c.Targeted, &c.CreatedBy, &created, &requirements, &escalation)
 	if err != nil {
+		return nil, err
+	}
+	if err := scanEscalation(&c, requirements, escalation); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(filter), &c.Filter); err != nil {

@@ -31,6 +31,7 @@ func (db *DB) CreateCallUp(ctx context.Context, c *muster.CallUp) error {
 	if c.Filter.Qualifications == nil {
 		c.Filter.Qualifications = []string{}
 	}
+	normalizeEscalation(c)
 	return db.writeTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermCallUp); err != nil {
 			return err
@@ -50,7 +51,15 @@ func (db *DB) CreateCallUp(ctx context.Context, c *muster.CallUp) error {
 		if err != nil {
 			return err
 		}
+		qualIDs, err := tx.checkEscalation(ctx, c)
+		if err != nil {
+			return err
+		}
 		filter, err := json.Marshal(c.Filter)
+		if err != nil {
+			return err
+		}
+		requirements, escalation, err := escalationJSON(c)
 		if err != nil {
 			return err
 		}
@@ -59,13 +68,17 @@ func (db *DB) CreateCallUp(ctx context.Context, c *muster.CallUp) error {
 			channels[i] = string(ch)
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO callups (title, kind, unit_id, filter_json, message, assembly_point,
-			report_by, channels, drill, targeted, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11) RETURNING id`,
+			report_by, channels, drill, targeted, created_by, created_at, requirements_json, escalation_json)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $13) RETURNING id`,
 			c.Title, c.Kind, c.UnitID, string(filter), c.Message, c.AssemblyPoint, formatTime(c.ReportBy),
-			strings.Join(channels, ","), boolInt(c.Drill), c.CreatedBy, formatTime(c.CreatedAt)).Scan(&c.ID)
+			strings.Join(channels, ","), boolInt(c.Drill), c.CreatedBy, formatTime(c.CreatedAt), requirements, escalation).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("insert call-up: %w", err)
 		}
-		if err := tx.fanOut(ctx, c, cond); err != nil {
+		if err := tx.fanOut(ctx, c, cond, qualIDs); err != nil {
+			return err
+		}
+		if err := tx.scheduleTimers(ctx, c); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE callups SET targeted = $1 WHERE id = $2`, c.Targeted, c.ID); err != nil {
@@ -109,13 +122,15 @@ func (tx *Tx) targetConditions(ctx context.Context, c *muster.CallUp) (*where, e
 	return w, nil
 }
 
-// fanOut writes the targeted members and one delivery per member and
-// channel, and sets c.Targeted.
-func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where) error {
+// fanOut writes the targeted members, each with the required
+// qualifications it holds (quals, the ids in order), and one delivery per
+// member and channel, and sets c.Targeted.
+func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where, quals []int64) error {
 	w := cond.clone()
 	id := w.next(c.ID)
-	res, err := tx.ExecContext(ctx, `INSERT INTO callup_members (callup_id, member_id, unit_id)
-		SELECT CAST(`+id+` AS BIGINT), m.id, m.unit_id FROM members m`+w.sql(), w.args...)
+	held := tx.heldQualsSQL(w, quals)
+	res, err := tx.ExecContext(ctx, `INSERT INTO callup_members (callup_id, member_id, unit_id, quals)
+		SELECT CAST(`+id+` AS BIGINT), m.id, m.unit_id, `+held+` FROM members m`+w.sql(), w.args...)
 	if err != nil {
 		return fmt.Errorf("target members: %w", err)
 	}
@@ -124,11 +139,19 @@ func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where) error {
 		return err
 	}
 	c.Targeted = int(n)
+	return tx.queueNotices(ctx, c, 0)
+}
+
+// queueNotices writes one notice delivery per channel for the call-up's
+// members of the wave (0: those targeted at creation). With a fallback,
+// a member's delivery on a later channel is held, due fallback_after per
+// step from now, unless no earlier channel reaches the member.
+func (tx *Tx) queueNotices(ctx context.Context, c *muster.CallUp, wave int) error {
 	status := "pending"
 	if c.Drill {
 		status = "drill" // goes through every step, sends nothing outside muster
 	}
-	for _, ch := range c.Channels {
+	for step, ch := range c.Channels {
 		var address, has string
 		switch ch {
 		case muster.ChannelSMS:
@@ -151,11 +174,18 @@ func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where) error {
 		// so that members are read and deliveries indexed in order; by
 		// the narrower unit index it read members at random, 15× slower
 		// at 1M members.
-		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at)
-			SELECT cm.callup_id, cm.member_id, $2, `+address+`, $3, 0, $4, $4
-			FROM callup_members cm JOIN members m ON m.id = cm.member_id WHERE cm.callup_id = $1`+has+`
-			ORDER BY cm.member_id`,
-			c.ID, string(ch), status, formatTime(tx.now))
+		args := []any{c.ID, string(ch), status, formatTime(tx.now), wave, step}
+		statusSQL, nextSQL := "$3", "$4"
+		if step > 0 && c.Escalation.FallbackAfter > 0 {
+			earlier := "EXISTS (SELECT 1 FROM deliveries e WHERE e.callup_id = cm.callup_id AND e.member_id = cm.member_id)"
+			statusSQL = "CASE WHEN " + earlier + " THEN 'held' ELSE $3 END"
+			nextSQL = "CASE WHEN " + earlier + " THEN $7 ELSE $4 END"
+			args = append(args, formatTime(tx.now.Add(time.Duration(step)*c.Escalation.FallbackAfter.D())))
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at, step)
+			SELECT cm.callup_id, cm.member_id, $2, `+address+`, `+statusSQL+`, 0, `+nextSQL+`, $4, $6
+			FROM callup_members cm JOIN members m ON m.id = cm.member_id WHERE cm.callup_id = $1 AND cm.wave = $5`+has+`
+			ORDER BY cm.member_id`, args...)
 		if err != nil {
 			return fmt.Errorf("queue %s deliveries: %w", ch, err)
 		}

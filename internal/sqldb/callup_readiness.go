@@ -53,6 +53,9 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 	for _, u := range units {
 		byUnit[u.ID] = &muster.Readiness{Unit: u.Code, Name: u.Name, Target: u.TargetStrength, Children: []*muster.Readiness{}}
 	}
+	// Members a re-alert added from a pool outside the call-up's unit
+	// count in the call-up's totals, in no child.
+	var outside muster.Readiness
 	for rows.Next() {
 		var unitID int64
 		var answer string
@@ -62,7 +65,7 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 		}
 		r := byUnit[unitID]
 		if r == nil {
-			continue // a unit deleted since; cannot happen while units are kept
+			r = &outside
 		}
 		r.Targeted += n
 		r.CheckedIn += checkedIn
@@ -81,16 +84,8 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	level := rollUp(units, func(child, parent int64) {
-		r, p := byUnit[child], byUnit[parent]
-		p.Target += r.Target
-		p.Targeted += r.Targeted
-		p.Delivered += r.Delivered
-		p.Yes += r.Yes
-		p.Late += r.Late
-		p.No += r.No
-		p.CheckedIn += r.CheckedIn
-	})
+	level := rollUp(units, func(child, parent int64) { addReadiness(byUnit[parent], byUnit[child]) })
+	addReadiness(byUnit[root.ID], &outside)
 	for _, u := range units {
 		r := byUnit[u.ID]
 		r.NoAnswer = r.Targeted - r.Yes - r.Late - r.No
@@ -99,7 +94,28 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 			p.Children = append(p.Children, r) // in tree order: by code
 		}
 	}
-	return byUnit[root.ID], nil
+	r := byUnit[root.ID]
+	if len(c.Requirements) > 0 {
+		under := root.ID
+		if root.ID == c.UnitID {
+			under = 0 // the whole call-up: no subtree test
+		}
+		if r.Qualifications, err = qualificationCounts(ctx, db.read, c, under); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// addReadiness adds r's counts into p's.
+func addReadiness(p, r *muster.Readiness) {
+	p.Target += r.Target
+	p.Targeted += r.Targeted
+	p.Delivered += r.Delivered
+	p.Yes += r.Yes
+	p.Late += r.Late
+	p.No += r.No
+	p.CheckedIn += r.CheckedIn
 }
 
 // Notices calls fn for each delivery of the call-up, in service-number
@@ -115,7 +131,7 @@ func (db *DB) Notices(ctx context.Context, id int64, baseURL string, fn func(mus
 	}
 	baseURL = strings.TrimRight(baseURL, "/")
 	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.service_number, m.family_name, m.given_name, d.channel
-		FROM deliveries d JOIN members m ON m.id = d.member_id WHERE d.callup_id = $1
+		FROM deliveries d JOIN members m ON m.id = d.member_id WHERE d.callup_id = $1 AND d.purpose = 'notice'
 		ORDER BY m.service_number, d.channel`, c.ID)
 	if err != nil {
 		return fmt.Errorf("notices: %w", err)

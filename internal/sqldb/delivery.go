@@ -67,6 +67,13 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 				return fmt.Errorf("claim %s deliveries: %w", ch, err)
 			}
 		}
+		if len(ids) < limit {
+			held, err := db.claimHeld(ctx, tx, ch, now, lease, limit-len(ids))
+			if err != nil {
+				return err
+			}
+			ids = append(ids, held...)
+		}
 		if len(ids) == 0 {
 			return nil
 		}
@@ -186,11 +193,16 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, cause error, retryAt tim
 		status, next = "failed", now
 	}
 	return db.systemTx(ctx, func(tx *sql.Tx) error {
-		var got int64
+		var callupID, memberID int64
+		var purpose string
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = $1, next_at = $2, last_error = $3, updated_at = $4
-			WHERE id = $5 AND status = 'sending' RETURNING id`, status, formatTime(next), msg, formatTime(now), id).Scan(&got)
+			WHERE id = $5 AND status = 'sending' RETURNING callup_id, member_id, purpose`, status, formatTime(next), msg, formatTime(now), id).
+			Scan(&callupID, &memberID, &purpose)
 		if err != nil {
 			return db.notClaimed(ctx, tx, err, id)
+		}
+		if status == "failed" && purpose == string(muster.PurposeNotice) {
+			return fallBack(ctx, tx, callupID, memberID, now)
 		}
 		return nil
 	})

@@ -39,6 +39,12 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if outer, ok := ctx.Value(txKey{}).(*Tx); ok && outer.db == db {
 		return fn(outer)
 	}
+	return db.writeTxAt(ctx, db.now(), fn)
+}
+
+// writeTxAt is writeTx at the time now: for work, such as the escalator's,
+// that runs on a clock of its own.
+func (db *DB) writeTxAt(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
 	actor, err := actorOf(ctx)
 	if err != nil {
 		return err
@@ -47,7 +53,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.now(), actor: actor}
+	tx := &Tx{Tx: sqlTx, db: db, now: now.UTC().Truncate(time.Microsecond), actor: actor}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err

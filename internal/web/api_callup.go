@@ -21,6 +21,9 @@ type callUpInput struct {
 	ReportBy      string              `json:"report_by"` // RFC 3339
 	Channels      []muster.Channel    `json:"channels"`
 	Drill         bool                `json:"drill"`
+
+	Requirements []muster.Requirement `json:"requirements"`
+	Escalation   muster.Escalation    `json:"escalation"`
 }
 
 // callUpList is the body of GET /api/v1/callups.
@@ -38,6 +41,12 @@ func apiCallUp(c *muster.CallUp) *muster.CallUp {
 	}
 	if c.Channels == nil {
 		c.Channels = []muster.Channel{}
+	}
+	if c.Requirements == nil {
+		c.Requirements = []muster.Requirement{}
+	}
+	if c.Escalation.Reminders == nil {
+		c.Escalation.Reminders = []muster.Duration{}
 	}
 	return c
 }
@@ -107,7 +116,8 @@ func (in *callUpInput) callUp() (*muster.CallUp, error) {
 		return nil, err
 	}
 	return &muster.CallUp{Title: in.Title, Kind: in.Kind, Unit: in.Unit, Filter: in.Filter, Message: in.Message,
-		AssemblyPoint: in.AssemblyPoint, ReportBy: reportBy, Channels: in.Channels, Drill: in.Drill}, nil
+		AssemblyPoint: in.AssemblyPoint, ReportBy: reportBy, Channels: in.Channels, Drill: in.Drill,
+		Requirements: in.Requirements, Escalation: in.Escalation}, nil
 }
 
 // createCallUp creates the call-up of the input and answers 201.

@@ -53,8 +53,9 @@ type callUpView struct {
 
 	// Selection counts who was selected and who stands by.
 	Selection *muster.SelectionSummary
-	CanCall   bool // the actor may select and save templates
-	Past      bool // the report-by time has passed: the no-show list is made
+	CanCall   bool               // the actor may select and save templates
+	Past      bool               // the report-by time has passed: the no-show list is made
+	Quals     []qualificationRow // per required qualification (page_callup_escalation.go)
 }
 
 // pageCallUp shows a call-up and its readiness board: the counts of its
@@ -87,5 +88,6 @@ func (s *Server) pageCallUp(w http.ResponseWriter, r *http.Request) {
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "callup", &view{Title: c.Title, Nav: "callups",
 		Data: callUpView{CallUp: c, Rows: readinessRows(rd), CanCheck: a != nil && a.Role.Can(muster.PermCheckIn),
-			Selection: sel, CanCall: mayCallUp(r) == nil, Past: !s.Now().Before(c.ReportBy)}})
+			Selection: sel, CanCall: mayCallUp(r) == nil, Past: !s.Now().Before(c.ReportBy),
+			Quals: qualificationRows(rd)}})
 }

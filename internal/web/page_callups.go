@@ -47,6 +47,7 @@ type callUpForm struct {
 
 	Available bool           // filter.available
 	Templates []templateLink // to start from
+	Esc       escalationForm // requirements and escalation (page_callup_escalation.go)
 }
 
 // newCallUpForm returns an empty form: kind exercise, active members, the
@@ -61,7 +62,7 @@ func (s *Server) newCallUpForm(r *http.Request) (*callUpForm, error) {
 		Qualification: map[string]bool{}, Channel: map[string]bool{}, Zone: now.Location().String(),
 		ReportBy: now.Add(2 * time.Hour).Truncate(time.Minute).Format(reportByLayout),
 		Kinds:    muster.CallUpKinds, Statuses: muster.MemberStatuses, Qualifications: quals,
-		Channels: muster.Channels, Errors: map[string]string{}}
+		Channels: muster.Channels, Errors: map[string]string{}, Esc: newEscalationForm()}
 	if a := muster.ActorFrom(r.Context()); a != nil {
 		f.Unit = a.Unit
 	}
@@ -82,6 +83,7 @@ func (f *callUpForm) readForm(r *http.Request) {
 		return m
 	}
 	f.Status, f.Qualification, f.Channel = set("status"), set("qualification"), set("channel")
+	f.Esc.read(r)
 }
 
 // callUp turns the form into a call-up, reading report-by in loc (or as
@@ -105,6 +107,7 @@ func (f *callUpForm) callUp(loc *time.Location) *muster.CallUp {
 			c.Channels = append(c.Channels, ch)
 		}
 	}
+	f.Esc.apply(c, f.Errors)
 	if f.ReportBy != "" {
 		t, err := time.ParseInLocation(reportByLayout, f.ReportBy, loc)
 		if err != nil {

@@ -34,11 +34,27 @@
     }
     return true;
   };
+  // qual updates a row of the required qualifications: needed against
+  // yes + late, marked short while fewer are coming.
+  const qual = (q) => {
+    const tr = document.querySelector(`table.quals tr[data-qual="${CSS.escape(q.qualification)}"]`);
+    if (!tr) { return; }
+    const v = { ...q, coming: q.yes + q.late };
+    for (const k of ["coming", "targeted", "delivered", "yes", "late", "no", "no_answer", "checked_in"]) {
+      const td = tr.querySelector(`[data-k="${k}"]`);
+      if (td) { td.textContent = num(v[k]); }
+    }
+    const short = v.coming < q.needed;
+    tr.classList.toggle("short", short);
+    const state = tr.querySelector('[data-k="state"]');
+    if (state) { state.textContent = short ? "short" : "met"; }
+  };
   const es = new EventSource(table.dataset.stream);
   es.addEventListener("readiness", (e) => {
     const rd = JSON.parse(e.data);
     // A unit the page does not show yet: reload to get its row.
     if (![rd, ...(rd.children || [])].every(row)) { location.reload(); return; }
+    (rd.qualifications || []).forEach(qual);
     if (note) { note.textContent = "The board follows the answers live."; }
   });
   es.addEventListener("error", () => {

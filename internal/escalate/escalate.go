@@ -1,0 +1,78 @@
+// Package escalate runs call-ups' escalation timers: reminders to members
+// who have not answered and re-alerts of the next pool when a required
+// qualification is short. The timers are rows in the database; the
+// Escalator only decides when to look at them, so that several processes
+// may run one each and a restart loses nothing.
+package escalate
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// Escalator applies due escalation timers on an interval.
+type Escalator struct {
+	Store muster.EscalationService
+	// Interval is the pause between ticks (10 seconds).
+	Interval time.Duration
+	// Now is the clock that decides what is due (time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+
+	mu      sync.Mutex // protects running
+	running bool
+}
+
+// Tick applies every timer due at now, each exactly once, and returns how
+// many it applied.
+func (e *Escalator) Tick(ctx context.Context, now time.Time) (int, error) {
+	return e.Store.ApplyDueTimers(ctx, now)
+}
+
+// Run ticks at once and then every Interval until ctx ends, logging what
+// fails (a timer that fails is tried again at the next tick). It returns
+// nil when ctx ends, or an error when it is running already.
+func (e *Escalator) Run(ctx context.Context) error {
+	e.mu.Lock()
+	if e.running {
+		e.mu.Unlock()
+		return errors.New("escalate: the escalator is running already")
+	}
+	e.running = true
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.running = false
+		e.mu.Unlock()
+	}()
+	interval, now, logger := e.Interval, e.Now, e.Logger
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := e.Tick(ctx, now())
+		if err != nil && ctx.Err() == nil {
+			logger.Error("escalation timers", "applied", n, "err", err)
+		} else if n > 0 {
+			logger.Info("escalation timers", "applied", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
