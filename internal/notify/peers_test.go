@@ -1,19 +1,18 @@
 package notify_test
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/muster-force/muster/internal/nodetest"
 )
 
 // smtpSink is a real SMTP server process: npm smtp-server, run by node
@@ -35,56 +34,13 @@ type sunkMail struct {
 // unless MUSTER_REQUIRE_NODE=1.
 func startSMTP(t *testing.T) *smtpSink {
 	t.Helper()
-	deps, err := filepath.Abs("../testdeps")
-	if err != nil {
-		t.Fatal(err)
-	}
 	script, err := filepath.Abs("testdata/smtp-sink.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	node, err := exec.LookPath("node")
-	missing := ""
-	if err != nil {
-		missing = "node is not installed"
-	} else if _, err := os.Stat(filepath.Join(deps, "node_modules/smtp-server/package.json")); err != nil {
-		missing = "smtp-server is not installed in internal/testdeps (run scripts/test-deps)"
-	}
-	if missing != "" {
-		if os.Getenv("MUSTER_REQUIRE_NODE") == "1" {
-			t.Fatalf("%s, and MUSTER_REQUIRE_NODE=1", missing)
-		}
-		t.Skipf("SKIPPED: e-mail was NOT tested against a real SMTP server: %s", missing)
-	}
 	out := filepath.Join(t.TempDir(), "mail.jsonl")
-	cmd := exec.Command(node, script, out)
-	cmd.Dir = deps
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	ready := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		ready <- line
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case line := <-ready:
-		var hello struct{ Port int }
-		if err := json.Unmarshal([]byte(line), &hello); err != nil || hello.Port == 0 {
-			t.Fatalf("smtp-sink said %q", line)
-		}
-		return &smtpSink{Addr: "127.0.0.1:" + strconv.Itoa(hello.Port), out: out}
-	case <-time.After(20 * time.Second):
-		t.Fatal("smtp-sink did not start within 20 s")
-	}
-	return nil
+	p := nodetest.Start(t, "e-mail against a real SMTP server", []string{"smtp-server"}, nil, script, out)
+	return &smtpSink{Addr: "127.0.0.1:" + strconv.Itoa(p.Port), out: out}
 }
 
 // Mails returns the messages the server accepted, in order.

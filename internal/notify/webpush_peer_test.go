@@ -1,7 +1,6 @@
 package notify_test
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -17,11 +16,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/muster-force/muster/internal/nodetest"
 
 	"github.com/muster-force/muster"
 )
@@ -56,57 +56,15 @@ type pushRecord struct {
 // expiry against now.
 func startPushService(t *testing.T, now time.Time) *pushService {
 	t.Helper()
-	deps, err := filepath.Abs("../testdeps")
-	if err != nil {
-		t.Fatal(err)
-	}
 	script, err := filepath.Abs("testdata/push-service.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	node, err := exec.LookPath("node")
-	missing := ""
-	if err != nil {
-		missing = "node is not installed"
-	} else if _, err := os.Stat(filepath.Join(deps, "node_modules/http_ece/package.json")); err != nil {
-		missing = "web-push is not installed in internal/testdeps (run scripts/test-deps)"
-	}
-	if missing != "" {
-		if os.Getenv("MUSTER_REQUIRE_NODE") == "1" {
-			t.Fatalf("%s, and MUSTER_REQUIRE_NODE=1", missing)
-		}
-		t.Skipf("SKIPPED: web push was NOT tested against a push service: %s", missing)
-	}
 	certFile, keyFile, pool := loopbackCert(t)
-	cmd := exec.Command(node, script, certFile, keyFile, strconv.FormatInt(now.Unix(), 10))
-	cmd.Dir = deps
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	ready := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		ready <- line
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case line := <-ready:
-		var hello struct{ Port int }
-		if err := json.Unmarshal([]byte(line), &hello); err != nil || hello.Port == 0 {
-			t.Fatalf("push-service said %q", line)
-		}
-		return &pushService{URL: "https://127.0.0.1:" + strconv.Itoa(hello.Port),
-			Client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
-	case <-time.After(20 * time.Second):
-		t.Fatal("push-service did not start within 20 s")
-	}
-	return nil
+	p := nodetest.Start(t, "web push against a push service", []string{"http_ece"}, nil,
+		script, certFile, keyFile, strconv.FormatInt(now.Unix(), 10))
+	return &pushService{URL: "https://127.0.0.1:" + strconv.Itoa(p.Port),
+		Client: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
 }
 
 // loopbackCert writes a self-signed certificate for 127.0.0.1 and its key

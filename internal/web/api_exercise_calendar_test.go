@@ -10,6 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/muster-force/muster/internal/nodetest"
+
 	"github.com/muster-force/muster/internal/sqldbtest"
 )
 
@@ -50,23 +52,7 @@ func parseICS(t *testing.T, text string) (version, prodID string, events []icalE
 			t.Fatalf("line %d breaks RFC 5545 3.1: %q", i+1, l)
 		}
 	}
-	deps, err := filepath.Abs("../testdeps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := exec.LookPath("node")
-	missing := ""
-	if err != nil {
-		missing = "node is not installed"
-	} else if _, err := os.Stat(filepath.Join(deps, "node_modules/ical.js/dist/ical.js")); err != nil {
-		missing = "ical.js is not installed in internal/testdeps (run scripts/test-deps)"
-	}
-	if missing != "" {
-		if os.Getenv("MUSTER_REQUIRE_NODE") == "1" {
-			t.Fatalf("%s, and MUSTER_REQUIRE_NODE=1", missing)
-		}
-		t.Skipf("SKIPPED: the calendar was NOT checked with ical.js: %s", missing)
-	}
+	node, deps := nodetest.Node(t, "the calendar with ical.js", "ical.js")
 	script := filepath.Join(t.TempDir(), "ical.mjs")
 	if err := os.WriteFile(script, []byte(icalScript), 0o644); err != nil {
 		t.Fatal(err)

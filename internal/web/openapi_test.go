@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/muster-force/muster/internal/nodetest"
+
 	"github.com/muster-force/muster/internal/web"
 )
 
@@ -58,23 +60,7 @@ console.log("valid OpenAPI " + validator.version);
 // (see scripts/test-deps) it skips, unless MUSTER_REQUIRE_NODE=1.
 func TestOpenAPIValid(t *testing.T) {
 	doc := openAPIDocument(t)
-	deps, err := filepath.Abs("../testdeps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := exec.LookPath("node")
-	missing := ""
-	if err != nil {
-		missing = "node is not installed"
-	} else if _, err := os.Stat(filepath.Join(deps, "node_modules/@seriousme/openapi-schema-validator/index.js")); err != nil {
-		missing = "@seriousme/openapi-schema-validator is not installed in internal/testdeps (run scripts/test-deps)"
-	}
-	if missing != "" {
-		if os.Getenv("MUSTER_REQUIRE_NODE") == "1" {
-			t.Fatalf("%s, and MUSTER_REQUIRE_NODE=1", missing)
-		}
-		t.Skipf("SKIPPED: the OpenAPI document was NOT validated: %s", missing)
-	}
+	node, deps := nodetest.Node(t, "the OpenAPI document", "@seriousme/openapi-schema-validator")
 	script := filepath.Join(t.TempDir(), "validate.mjs")
 	if err := os.WriteFile(script, []byte(validateScript), 0o644); err != nil {
 		t.Fatal(err)

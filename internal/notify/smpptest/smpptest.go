@@ -3,19 +3,18 @@
 package smpptest
 
 import (
-	"bufio"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/muster-force/muster/internal/nodetest"
 )
 
 // SMSC is a real SMPP server process: npm smpp in server mode, run by
@@ -51,66 +50,19 @@ type Event struct {
 func Start(t testing.TB) *SMSC {
 	t.Helper()
 	_, self, _, _ := runtime.Caller(0)
-	notify := filepath.Dir(filepath.Dir(self))
-	deps := filepath.Join(notify, "../testdeps")
-	node, err := exec.LookPath("node")
-	missing := ""
-	if err != nil {
-		missing = "node is not installed"
-	} else if _, err := os.Stat(filepath.Join(deps, "node_modules/smpp/package.json")); err != nil {
-		missing = "smpp is not installed in internal/testdeps (run scripts/test-deps)"
-	}
-	if missing != "" {
-		if os.Getenv("MUSTER_REQUIRE_NODE") == "1" {
-			t.Fatalf("%s, and MUSTER_REQUIRE_NODE=1", missing)
-		}
-		t.Skipf("SKIPPED: SMPP was NOT tested against a real SMPP server: %s", missing)
-	}
-	cmd := exec.Command(node, filepath.Join(notify, "testdata/smpp-smsc.js"), "muster", "secret")
-	cmd.Dir = deps
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := filepath.Join(filepath.Dir(filepath.Dir(self)), "testdata/smpp-smsc.js")
 	s := &SMSC{}
-	if s.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	ready := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		ready <- line
-		for {
-			line, err := r.ReadBytes('\n')
-			if err != nil {
-				return
-			}
-			var e Event
-			if json.Unmarshal(line, &e) == nil {
-				s.mu.Lock()
-				s.events = append(s.events, e)
-				s.mu.Unlock()
-			}
+	onLine := func(line []byte) {
+		var e Event
+		if json.Unmarshal(line, &e) == nil {
+			s.mu.Lock()
+			s.events = append(s.events, e)
+			s.mu.Unlock()
 		}
-	}()
-	select {
-	case line := <-ready:
-		var hello struct{ Port int }
-		if err := json.Unmarshal([]byte(line), &hello); err != nil || hello.Port == 0 {
-			t.Fatalf("smpp-smsc said %q", line)
-		}
-		s.Addr = "127.0.0.1:" + strconv.Itoa(hello.Port)
-		return s
-	case <-time.After(20 * time.Second):
-		t.Fatal("smpp-smsc did not start within 20 s")
 	}
-	return nil
+	p := nodetest.Start(t, "SMPP against a real SMPP server", []string{"smpp"}, onLine, script, "muster", "secret")
+	s.Addr, s.stdin = "127.0.0.1:"+strconv.Itoa(p.Port), p.Stdin
+	return s
 }
 
 // Command sends the simulator a command (see testdata/smpp-smsc.js) and
