@@ -190,7 +190,7 @@ func (w *answerWriter) commit(batch []*queuedAnswer) {
 	})
 	if err == nil {
 		for id, b := range moved {
-			w.db.readiness.apply(id, b.version, b.moves)
+			w.db.readiness.apply(id, *b)
 		}
 	}
 	for i, q := range batch {
