@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,9 +183,16 @@ func (w *answerWriter) fill(batch *[]*queuedAnswer, want int, until time.Time) {
 func (w *answerWriter) commit(batch []*queuedAnswer) {
 	results := make([]error, len(batch))
 	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("answer"))
-	err := w.db.writeTx(ctx, func(tx *Tx) error {
-		return applyAnswers(ctx, tx, batch, results)
+	var moved map[int64]*readinessBatch
+	err := w.db.writeTx(ctx, func(tx *Tx) (err error) {
+		moved, err = applyAnswers(ctx, tx, batch, results)
+		return err
 	})
+	if err == nil {
+		for id, b := range moved {
+			w.db.readiness.apply(id, *b)
+		}
+	}
 	for i, q := range batch {
 		if err != nil {
 			q.done <- fmt.Errorf("save answer: %w", err)
@@ -195,15 +204,25 @@ func (w *answerWriter) commit(batch []*queuedAnswer) {
 
 // applyAnswers makes each answer its member's current one, in arrival
 // order, and appends the accepted ones to the history in multi-row
-// INSERTs, recording a per-answer error in results.
-func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []error) error {
+// INSERTs, recording a per-answer error in results. It returns, per
+// call-up, the members' moves between readiness groups and the
+// callup_changes n of the transaction, for the readiness cache to apply
+// once it is committed.
+func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []error) (map[int64]*readinessBatch, error) {
 	closes := map[int64]time.Time{} // call-up → end of answers; zero when gone
+	prev, err := tx.PrepareContext(ctx, `SELECT unit_id, quals, answer, delivered, checked_in_at <> '' FROM callup_members
+		WHERE callup_id = $1 AND member_id = $2`)
+	if err != nil {
+		return nil, err
+	}
+	defer prev.Close()
 	upd, err := tx.PrepareContext(ctx, `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answered_at = $4
 		WHERE callup_id = $5 AND member_id = $6`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer upd.Close()
+	moved := map[int64]*readinessBatch{}
 	rows := make([][]any, 0, len(batch))
 	for i, q := range batch {
 		end, ok := closes[q.callupID]
@@ -213,7 +232,7 @@ func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []
 			if err == nil {
 				end = parseTime(reportBy).Add(answerGrace)
 			} else if !errors.Is(err, sql.ErrNoRows) {
-				return err
+				return nil, err
 			}
 			closes[q.callupID] = end
 		}
@@ -225,24 +244,41 @@ func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []
 			results[i] = muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", end.Format("2006-01-02 15:04 MST"))
 			continue
 		}
-		a := *q.a
-		a.At = tx.now
-		res, err := upd.ExecContext(ctx, string(a.Answer), a.ETAMinutes, a.Reason, formatTime(a.At), q.callupID, q.memberID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
+		var m readinessMove
+		var delivered int
+		err := prev.QueryRowContext(ctx, q.callupID, q.memberID).Scan(&m.from.unit, &m.from.quals, &m.from.answer, &delivered, &m.checkedIn)
+		if errors.Is(err, sql.ErrNoRows) {
 			results[i] = muster.Errorf(muster.ENOTFOUND, "You are not called up by this call-up.")
 			continue
+		} else if err != nil {
+			return nil, err
 		}
+		m.from.delivered = delivered != 0
+		a := *q.a
+		a.At = tx.now
+		if _, err := upd.ExecContext(ctx, string(a.Answer), a.ETAMinutes, a.Reason, formatTime(a.At), q.callupID, q.memberID); err != nil {
+			return nil, err
+		}
+		m.to = m.from
+		m.to.answer = string(a.Answer)
+		if moved[q.callupID] == nil {
+			moved[q.callupID] = &readinessBatch{}
+		}
+		moved[q.callupID].moves = append(moved[q.callupID].moves, m)
 		rows = append(rows, []any{q.callupID, q.memberID, string(a.Answer), a.ETAMinutes, a.Reason, a.Via, formatTime(a.At)})
 	}
 	ins := tx.newBulkInserter("callup_answers", "callup_id", "member_id", "answer", "eta_minutes", "reason", "via", "at")
 	defer ins.close()
 	if err := ins.insert(ctx, rows); err != nil {
-		return err
+		return nil, err
+	}
+	// Last, so that the hot callup_changes row is locked only briefly; in
+	// the order of the ids, so that two processes' writers cannot deadlock.
+	for _, id := range slices.Sorted(maps.Keys(moved)) {
+		b := moved[id]
+		if b.version, err = bumpCallUp(ctx, tx, id); err != nil {
+			return nil, err
+		}
 	}
 	// Only now, with every statement done, is each accepted answer stamped
 	// (the caller reads it after the commit).
@@ -251,5 +287,5 @@ func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []
 			q.a.At = tx.now
 		}
 	}
-	return nil
+	return moved, nil
 }

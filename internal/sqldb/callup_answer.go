@@ -63,6 +63,9 @@ func (db *DB) CheckIn(ctx context.Context, id int64, serviceNumber string) error
 			formatTime(tx.now), id, memberID); err != nil {
 			return fmt.Errorf("check in: %w", err)
 		}
+		if _, err := bumpCallUp(ctx, tx, id); err != nil {
+			return err
+		}
 		return tx.audit(ctx, "callup.checkin", "callup", strconv.FormatInt(id, 10), nil,
 			map[string]any{"service_number": serviceNumber, "at": tx.now})
 	})

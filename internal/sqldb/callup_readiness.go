@@ -10,9 +10,9 @@ import (
 )
 
 // Readiness counts the call-up's targeted members in the unit's subtree
-// with one GROUP BY over callup_members, which carries each member's unit
-// (its covering index makes the count one index range), and rolls the
-// counts up the unit tree in memory, as UnitStrengths does.
+// from the call-up's counts by group, kept in memory while answers come
+// in (readiness_cache.go), and rolls them up the unit tree, as
+// UnitStrengths does.
 func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (*muster.Readiness, error) {
 	c, err := db.FindCallUp(ctx, id)
 	if err != nil {
@@ -37,51 +37,34 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 			return nil, fieldError(muster.EINVALID, "unit", "%s is outside the call-up's unit %s", unit, c.Unit)
 		}
 	}
-	var w where
-	w.add("callup_id = ?", id)
-	if root.ID != c.UnitID {
-		w.add("unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", root.ID)
-	}
-	// Grouped in the order of the covering index, so that no sort is needed.
-	rows, err := db.read.QueryContext(ctx, `SELECT unit_id, answer, delivered, count(*), sum(CASE WHEN checked_in_at <> '' THEN 1 ELSE 0 END)
-		FROM callup_members`+w.sql()+` GROUP BY unit_id, answer, delivered`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("readiness counts: %w", err)
-	}
-	defer rows.Close()
 	byUnit := make(map[int64]*muster.Readiness, len(units))
 	for _, u := range units {
 		byUnit[u.ID] = &muster.Readiness{Unit: u.Code, Name: u.Name, Target: u.TargetStrength, Children: []*muster.Readiness{}}
 	}
+	whole := root.ID == c.UnitID
 	// Members a re-alert added from a pool outside the call-up's unit
 	// count in the call-up's totals, in no child.
 	var outside muster.Readiness
-	for rows.Next() {
-		var unitID int64
-		var answer string
-		var delivered, n, checkedIn int
-		if err := rows.Scan(&unitID, &answer, &delivered, &n, &checkedIn); err != nil {
-			return nil, err
+	var quals []*muster.QualificationReadiness
+	err = db.readinessCounts(ctx, id, func(b *readinessBase) {
+		for g, n := range b.units {
+			r := byUnit[g.unit]
+			if r == nil && !whole {
+				continue // outside the subtree asked for
+			} else if r == nil {
+				r = &outside
+			}
+			tally(r, g, n)
 		}
-		r := byUnit[unitID]
-		if r == nil {
-			r = &outside
+		if len(c.Requirements) > 0 {
+			only := byUnit
+			if whole {
+				only = nil // the whole call-up: no subtree test
+			}
+			quals = qualificationReadiness(c, b.quals, only)
 		}
-		r.Targeted += n
-		r.CheckedIn += checkedIn
-		if delivered != 0 {
-			r.Delivered += n
-		}
-		switch muster.AnswerKind(answer) {
-		case muster.AnswerYes:
-			r.Yes += n
-		case muster.AnswerLate:
-			r.Late += n
-		case muster.AnswerNo:
-			r.No += n
-		}
-	}
-	if err := rows.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	level := rollUp(units, func(child, parent int64) { addReadiness(byUnit[parent], byUnit[child]) })
@@ -95,16 +78,25 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 		}
 	}
 	r := byUnit[root.ID]
-	if len(c.Requirements) > 0 {
-		under := root.ID
-		if root.ID == c.UnitID {
-			under = 0 // the whole call-up: no subtree test
-		}
-		if r.Qualifications, err = qualificationCounts(ctx, db.read, c, under); err != nil {
-			return nil, err
-		}
-	}
+	r.Qualifications = quals
 	return r, nil
+}
+
+// tally adds a group's members into r's counts.
+func tally(r *muster.Readiness, g readinessGroup, c readinessCount) {
+	r.Targeted += c.n
+	r.CheckedIn += c.checkedIn
+	if g.delivered {
+		r.Delivered += c.n
+	}
+	switch muster.AnswerKind(g.answer) {
+	case muster.AnswerYes:
+		r.Yes += c.n
+	case muster.AnswerLate:
+		r.Late += c.n
+	case muster.AnswerNo:
+		r.No += c.n
+	}
 }
 
 // addReadiness adds r's counts into p's.

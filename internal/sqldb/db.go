@@ -29,7 +29,8 @@ type DB struct {
 	keyMu     sync.Mutex // protects answerKey
 	answerKey []byte     // the response-token key once read (see secret_key.go)
 
-	answers *answerWriter // group-commits SaveAnswer's answers (answer_batch.go)
+	answers   *answerWriter  // group-commits SaveAnswer's answers (answer_batch.go)
+	readiness readinessCache // call-ups' readiness counts (readiness_cache.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

@@ -234,12 +234,16 @@ func (db *DB) Release(ctx context.Context, ids []int64) error {
 
 // reached counts the member as reached by the call-up.
 func reached(ctx context.Context, tx *sql.Tx, callupID, memberID int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE callup_members SET delivered = 1 WHERE callup_id = $1 AND member_id = $2 AND delivered = 0`,
+	res, err := tx.ExecContext(ctx, `UPDATE callup_members SET delivered = 1 WHERE callup_id = $1 AND member_id = $2 AND delivered = 0`,
 		callupID, memberID)
 	if err != nil {
 		return fmt.Errorf("count member %d reached: %w", memberID, err)
 	}
-	return nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	_, err = bumpCallUp(ctx, tx, callupID)
+	return err
 }
 
 // notClaimed turns a mark that changed no row into ENOTFOUND or ECONFLICT.

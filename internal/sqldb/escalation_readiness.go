@@ -9,16 +9,13 @@ import (
 
 // qualificationCounts counts the call-up's members under each required
 // qualification, in the order of c.Requirements, in the subtree of the
-// unit under (0: the whole call-up). One GROUP BY reads the holders alone
-// from the partial index callup_members_quals: bit i of a member's quals
-// says it held the i-th required qualification when targeted.
+// unit under (0: the whole call-up), reading q: the escalator's counts,
+// inside its transaction. One GROUP BY reads the holders alone from the
+// partial index callup_members_quals: bit i of a member's quals says it
+// held the i-th required qualification when targeted.
 func qualificationCounts(ctx context.Context, q querier, c *muster.CallUp, under int64) ([]*muster.QualificationReadiness, error) {
-	out := make([]*muster.QualificationReadiness, len(c.Requirements))
-	for i, r := range c.Requirements {
-		out[i] = &muster.QualificationReadiness{Qualification: r.Qualification, Needed: r.Needed}
-	}
-	if len(out) == 0 {
-		return out, nil
+	if len(c.Requirements) == 0 {
+		return []*muster.QualificationReadiness{}, nil
 	}
 	var w where
 	w.add("callup_id = ?", c.ID)
@@ -26,43 +23,35 @@ func qualificationCounts(ctx context.Context, q querier, c *muster.CallUp, under
 	if under != 0 {
 		w.add("unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", under)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT quals, answer, delivered, count(*), sum(CASE WHEN checked_in_at <> '' THEN 1 ELSE 0 END)
-		FROM callup_members`+w.sql()+` GROUP BY quals, answer, delivered`, w.args...)
-	if err != nil {
+	groups := map[readinessGroup]readinessCount{}
+	if err := scanGroups(ctx, q, groups, `SELECT 0, quals, answer, delivered, count(*), sum(CASE WHEN checked_in_at <> '' THEN 1 ELSE 0 END)
+		FROM callup_members`+w.sql()+` GROUP BY quals, answer, delivered`, w.args...); err != nil {
 		return nil, fmt.Errorf("readiness per qualification: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var quals int64
-		var answer string
-		var delivered, n, checkedIn int
-		if err := rows.Scan(&quals, &answer, &delivered, &n, &checkedIn); err != nil {
-			return nil, err
+	return qualificationReadiness(c, groups, nil), nil
+}
+
+// qualificationReadiness counts the members of the groups (by their quals)
+// under each qualification c requires, in the order of c.Requirements,
+// those of the units in only if it is not nil.
+func qualificationReadiness(c *muster.CallUp, groups map[readinessGroup]readinessCount, only map[int64]*muster.Readiness) []*muster.QualificationReadiness {
+	sums := make([]muster.Readiness, len(c.Requirements))
+	for g, n := range groups {
+		if only != nil && only[g.unit] == nil {
+			continue
 		}
-		for i, r := range out {
-			if quals&(1<<i) == 0 {
-				continue
-			}
-			r.Targeted += n
-			r.CheckedIn += checkedIn
-			if delivered != 0 {
-				r.Delivered += n
-			}
-			switch muster.AnswerKind(answer) {
-			case muster.AnswerYes:
-				r.Yes += n
-			case muster.AnswerLate:
-				r.Late += n
-			case muster.AnswerNo:
-				r.No += n
+		for i := range sums {
+			if g.quals&(1<<i) != 0 {
+				tally(&sums[i], g, n)
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	out := make([]*muster.QualificationReadiness, len(c.Requirements))
+	for i, r := range c.Requirements {
+		s := sums[i]
+		out[i] = &muster.QualificationReadiness{Qualification: r.Qualification, Needed: r.Needed,
+			Targeted: s.Targeted, Delivered: s.Delivered, Yes: s.Yes, Late: s.Late, No: s.No,
+			NoAnswer: s.Targeted - s.Yes - s.Late - s.No, CheckedIn: s.CheckedIn}
 	}
-	for _, r := range out {
-		r.NoAnswer = r.Targeted - r.Yes - r.Late - r.No
-	}
-	return out, nil
+	return out
 }

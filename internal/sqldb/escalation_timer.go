@@ -189,6 +189,9 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	if n == 0 {
 		return result, nil
 	}
+	if _, err := bumpCallUp(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
 	if err := tx.queueNotices(ctx, c, 1); err != nil {
 		return nil, err
 	}

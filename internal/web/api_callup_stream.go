@@ -23,10 +23,12 @@ const (
 // changes, and a comment every 15 seconds. It ends when the client goes
 // away or the server stops (s.Stopping).
 //
-// Each stream reads the readiness every 500 ms and compares the JSON bytes:
-// simple, and cheap enough for a few boards. A shared in-memory counter
-// service that every answer updates, fanning out to all streams, is to
-// replace the polling when many boards follow a large call-up.
+// Each stream reads the readiness every 500 ms and compares the JSON bytes.
+// A read costs a few primary-key reads and a roll-up of the call-up's
+// counts kept in memory (sqldb's readiness cache, which the answer writer
+// updates after each commit), not a count of its members, so many boards
+// may follow a large call-up; waking the streams on a commit instead of
+// polling would lower their lag further.
 func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r, "unit", "depth")
 	unit := q.code("unit")

@@ -1,0 +1,241 @@
+package sqldb
+
+import (
+	"context"
+	"sync"
+)
+
+// Readiness from memory. A call-up's readiness is a handful of counts per
+// group of its members (readinessGroup); one recount of callup_members
+// builds them, and the answer writer then moves each answering member from
+// its old group to its new one after its commit, so that readiness costs
+// a roll-up over the groups and not a GROUP BY over every member.
+//
+// Whether the counts still hold is told by callup_changes: every
+// transaction that changes a call-up's callup_members rows bumps its n
+// (bumpCallUp), in this process or in another one sharing the PostgreSQL
+// database. Counts are kept with the n they reflect. The answer writer
+// learns the n its commit made (RETURNING); when that is the kept n plus
+// one, no other transaction came between, and it applies its moves and
+// keeps the new n; otherwise it drops the counts. Readiness reads n, one
+// row by primary key, and recounts when it differs from the kept one:
+// after a check-in, a delivery reached, a re-alert, or answers committed
+// by another process. So readiness is never older than the last commit
+// visible when it is asked, on any number of processes, and no timer is
+// involved; the price is one upsert per call-up in each transaction that
+// changes its members (one per answer batch, not per answer).
+//
+// A recount reads n and the groups in one snapshot. The answer batches
+// committed while it runs (a recount of 1M members takes 0.1–0.5 s, and a
+// storm commits every few milliseconds) are kept aside and applied to its
+// counts when it ends, so that a recount during a storm is not stale at
+// once.
+
+// maxReadinessBases bounds the call-ups whose counts are kept.
+const maxReadinessBases = 64
+
+// readinessGroup is a group of a call-up's members that readiness counts
+// alike: their unit, the required qualifications they held when targeted
+// (bits, as callup_members.quals), their answer, and whether a notice
+// reached them.
+type readinessGroup struct {
+	unit      int64
+	quals     int64
+	answer    string
+	delivered bool
+}
+
+// readinessCount is how many members a group holds, and how many of them
+// have checked in.
+type readinessCount struct {
+	n, checkedIn int
+}
+
+// readinessBase is a call-up's counts as of its callup_changes n, version.
+// units holds every member, by group with quals zero; quals holds the
+// members with quals other than zero, by their full group.
+type readinessBase struct {
+	version int64
+	units   map[readinessGroup]readinessCount
+	quals   map[readinessGroup]readinessCount
+}
+
+// readinessMove is one member's change of group by an answer.
+type readinessMove struct {
+	from, to  readinessGroup
+	checkedIn bool
+}
+
+// add adds d members (d is 1 or -1) of group g into the base's counts.
+func (b *readinessBase) add(g readinessGroup, checkedIn bool, d int) {
+	in := 0
+	if checkedIn {
+		in = d
+	}
+	add := func(m map[readinessGroup]readinessCount, g readinessGroup) {
+		c := m[g]
+		c.n += d
+		c.checkedIn += in
+		if c.n == 0 {
+			delete(m, g)
+		} else {
+			m[g] = c
+		}
+	}
+	if g.quals != 0 {
+		add(b.quals, g)
+	}
+	g.quals = 0
+	add(b.units, g)
+}
+
+// readinessBatch is the moves of one committed answer batch, and the
+// callup_changes n its commit made.
+type readinessBatch struct {
+	version int64
+	moves   []readinessMove
+}
+
+// maxPendingBatches bounds the batches kept while a recount runs; past
+// it, the recount's counts are kept as they are, and the next read
+// recounts.
+const maxPendingBatches = 4096
+
+// readinessEntry is one call-up's place in the cache. Its fields but
+// recount are protected by readinessCache.mu.
+type readinessEntry struct {
+	recount  sync.Mutex     // held by the one reader recounting, so that the others wait for its counts
+	base     *readinessBase // nil when none holds
+	counting bool           // a recount runs: keep the batches committed meanwhile in pending
+	pending  []readinessBatch
+}
+
+// readinessCache keeps the counts of the call-ups whose readiness is read.
+type readinessCache struct {
+	mu      sync.Mutex // protects entries and their fields
+	entries map[int64]*readinessEntry
+}
+
+// entry returns the call-up's entry, making room for it if need be.
+func (c *readinessCache) entry(id int64) *readinessEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[id]
+	if e == nil {
+		if c.entries == nil {
+			c.entries = map[int64]*readinessEntry{}
+		}
+		for other := range c.entries {
+			if len(c.entries) < maxReadinessBases {
+				break
+			}
+			delete(c.entries, other)
+		}
+		e = &readinessEntry{}
+		c.entries[id] = e
+	}
+	return e
+}
+
+// view calls fn with the entry's base if it is at version, under the lock,
+// and reports whether it did.
+func (c *readinessCache) view(e *readinessEntry, version int64, fn func(*readinessBase)) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.base == nil || e.base.version != version {
+		return false
+	}
+	fn(e.base)
+	return true
+}
+
+// startCount drops the entry's base and keeps the batches committed from
+// now on, for a recount about to begin.
+func (c *readinessCache) startCount(e *readinessEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.base, e.counting, e.pending = nil, true, nil
+}
+
+// endCount keeps b, a recount's counts (nil if it failed), as the entry's
+// base, with the batches committed during the recount that followed it
+// applied, and calls fn with it under the lock.
+func (c *readinessCache) endCount(e *readinessEntry, b *readinessBase, fn func(*readinessBase)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pending := e.pending
+	e.counting, e.pending = false, nil
+	if b == nil {
+		return
+	}
+	for _, p := range pending {
+		if p.version <= b.version {
+			continue // the recount saw it
+		}
+		if p.version != b.version+1 {
+			break // another transaction came between: the next read recounts
+		}
+		b.apply(p)
+	}
+	e.base = b
+	fn(b)
+}
+
+// apply moves the members of a committed answer batch, b, in the
+// call-up's kept counts, or drops the call-up's counts when
+// another transaction came between.
+func (c *readinessCache) apply(id int64, b readinessBatch) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[id]
+	if e == nil {
+		return
+	}
+	if e.counting && len(e.pending) < maxPendingBatches {
+		e.pending = append(e.pending, b)
+	}
+	if e.base == nil {
+		return
+	}
+	if e.base.version != b.version-1 {
+		e.base = nil
+		return
+	}
+	e.base.apply(b)
+}
+
+// apply moves the batch's members and takes its version.
+func (b *readinessBase) apply(p readinessBatch) {
+	for _, m := range p.moves {
+		b.add(m.from, m.checkedIn, -1)
+		b.add(m.to, m.checkedIn, 1)
+	}
+	b.version = p.version
+}
+
+// readinessCounts calls fn with the call-up's counts, under the cache's
+// lock (fn must be quick and keep nothing): the kept ones if callup_changes
+// says they hold, else a recount's.
+func (db *DB) readinessCounts(ctx context.Context, id int64, fn func(*readinessBase)) error {
+	version, err := callUpChanges(ctx, db.read, id)
+	if err != nil {
+		return err
+	}
+	e := db.readiness.entry(id)
+	if db.readiness.view(e, version, fn) {
+		return nil
+	}
+	e.recount.Lock()
+	defer e.recount.Unlock()
+	// Another reader may have recounted while this one waited.
+	if version, err = callUpChanges(ctx, db.read, id); err != nil {
+		return err
+	}
+	if db.readiness.view(e, version, fn) {
+		return nil
+	}
+	db.readiness.startCount(e)
+	b, err := db.recountReadiness(ctx, id)
+	db.readiness.endCount(e, b, fn)
+	return err
+}
