@@ -176,7 +176,7 @@ func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON boo
 		s.answerFailures.fail(clientAddr(r), s.Now())
 		err, status = errBadLink, http.StatusNotFound
 	} else if code == muster.EINTERNAL {
-		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)
 	}
 	if isJSON {
 		s.apiError(w, r, err)
@@ -193,7 +193,7 @@ func (s *Server) renderAnswer(w http.ResponseWriter, r *http.Request, status int
 	}
 	var buf bytes.Buffer
 	if err := s.pages.tmpl["answer"].ExecuteTemplate(&buf, "answer", v); err != nil {
-		s.Logger.Error("render page", "page", "answer", "path", r.URL.Path, "err", err)
+		s.Logger.Error("render page", "page", "answer", "path", loggedPath(r), "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}

@@ -249,7 +249,7 @@ func (s *Server) apiCallUpNotices(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// The status is sent: cut the connection so the client sees a
 		// truncated file, never a short one that looks complete.
-		s.Logger.Error("notices stream", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("notices stream", "method", r.Method, "path", loggedPath(r), "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	start()

@@ -87,7 +87,7 @@ func (s *Server) apiNoShows(w http.ResponseWriter, r *http.Request) {
 			s.apiError(w, r, err)
 			return
 		}
-		s.Logger.Error("no-shows aborted", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("no-shows aborted", "method", r.Method, "path", loggedPath(r), "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

@@ -88,7 +88,7 @@ func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 				if ctx.Err() == nil {
 					// End the stream; the client reconnects and gets the
 					// error, or the readiness, afresh.
-					s.Logger.Error("readiness stream", "method", r.Method, "path", r.URL.Path, "err", err)
+					s.Logger.Error("readiness stream", "method", r.Method, "path", loggedPath(r), "err", err)
 				}
 				return
 			}

@@ -74,7 +74,7 @@ func (s *Server) apiExportMembers(w http.ResponseWriter, r *http.Request) {
 			s.apiError(w, r, err)
 			return
 		}
-		s.Logger.Error("export aborted", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("export aborted", "method", r.Method, "path", loggedPath(r), "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

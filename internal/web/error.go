@@ -34,7 +34,7 @@ type errorBody struct {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	code := muster.ErrorCode(err)
 	if code == muster.EINTERNAL {
-		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)
 	}
 	var body errorBody
 	body.Error.Code = code

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -56,7 +57,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.Logger.Error("panic", "method", r.Method, "path", r.URL.Path,
+			s.Logger.Error("panic", "method", r.Method, "path", loggedPath(r),
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			if sw.status != 0 {
 				panic(http.ErrAbortHandler)
@@ -88,7 +89,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.metrics.observe(r.Pattern, status, d)
-			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "duration", d)
+			s.Logger.Debug("request", "method", r.Method, "path", loggedPath(r), "status", status, "duration", d)
 		}()
 		next.ServeHTTP(sw, r)
 		done = true
@@ -113,4 +114,29 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// secretPaths are the path prefixes whose next segment is a secret: a
+// member's response token and a calendar feed's secret.
+var secretPaths = []string{"/r/", "/calendar/"}
+
+// loggedPath is the request's path as logs may show it, with the secret
+// segment of a secretPaths path replaced: whoever reads the logs must not
+// be able to answer for a member or follow a feed.
+func loggedPath(r *http.Request) string {
+	p := r.URL.Path
+	for _, prefix := range secretPaths {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok {
+			continue
+		}
+		tail := ""
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			tail = rest[i:]
+		} else if i := strings.LastIndexByte(rest, '.'); i >= 0 {
+			tail = rest[i:] // keep .ics
+		}
+		return prefix + "SECRET" + tail
+	}
+	return p
 }

@@ -100,3 +100,27 @@ func TestStatusWriterFlush(t *testing.T) {
 		t.Errorf("flushed %v, status %d", rec.Flushed, sw.status)
 	}
 }
+
+// TestLoggedPathHidesSecrets: request logs, even at debug level, never
+// carry a response token or a calendar feed's secret.
+func TestLoggedPathHidesSecrets(t *testing.T) {
+	var log bytes.Buffer
+	s := newBareServer(t, &log)
+	s.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	for path, want := range map[string]string{
+		"/r/AbCdEfGhIjKlMnOpQrStUvWxYz":      "/r/SECRET",
+		"/r/AbCdEfGhIjKlMnOpQrStUvWxYz/push": "/r/SECRET/push",
+		"/calendar/0123456789abcdef.ics":     "/calendar/SECRET.ics",
+		"/api/v1/units/GOM":                  "/api/v1/units/GOM",
+	} {
+		log.Reset()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+		if !strings.Contains(log.String(), "path="+want+" ") {
+			t.Errorf("%s logged as:\n%s\nwant path=%s", path, log.String(), want)
+		}
+		if strings.Contains(log.String(), "AbCdEf") || strings.Contains(log.String(), "0123456789abcdef") {
+			t.Errorf("%s: the secret reached the log:\n%s", path, log.String())
+		}
+	}
+}

@@ -52,7 +52,7 @@ func (s *Server) pageExport(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// The status is sent; cut the connection so that the client sees a
 		// failed download rather than a short file that looks complete.
-		s.Logger.Error("export members", "path", r.URL.Path, "unit", unit, "err", err)
+		s.Logger.Error("export members", "path", loggedPath(r), "unit", unit, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

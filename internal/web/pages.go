@@ -81,7 +81,7 @@ type view struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
 	t := s.pages.tmpl[name]
 	if t == nil {
-		s.Logger.Error("no such page template", "page", name, "path", r.URL.Path)
+		s.Logger.Error("no such page template", "page", name, "path", loggedPath(r))
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
@@ -92,7 +92,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v.Flash = s.takeFlash(w, r)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		s.Logger.Error("render page", "page", name, "path", r.URL.Path, "err", err)
+		s.Logger.Error("render page", "page", name, "path", loggedPath(r), "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
@@ -115,7 +115,7 @@ type errorView struct {
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	code := muster.ErrorCode(err)
 	if code == muster.EINTERNAL {
-		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)
 	}
 	status := statusFor(err)
 	s.render(w, r, status, "error", &view{Title: http.StatusText(status),
