@@ -415,3 +415,30 @@ func derefAll(list []*muster.QualificationReadiness) []muster.QualificationReadi
 	}
 	return out
 }
+
+// TestTimersAfterReportByDoNothing: a reminder and a re-alert whose time
+// comes after the report-by time are applied once, queue nothing and add
+// nobody, and say why.
+func TestTimersAfterReportByDoNothing(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		realertForce(t, db)
+		c := escalationCallUp()
+		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 5}}
+		c.Escalation.Reminders = []muster.Duration{muster.Duration(48 * time.Hour)}
+		c.Escalation.Realert = &muster.Realert{After: muster.Duration(30 * time.Hour), Unit: "BRE-PIN"}
+		createCallUp(t, db, sqldbtest.System(), c)
+		before := deliveryStates(t, db, c.ID)
+		if n, err := db.ApplyDueTimers(sqldbtest.System(), sqldbtest.Now.Add(49*time.Hour)); err != nil || n != 2 {
+			t.Fatalf("applied %d timers, %v; want 2", n, err)
+		}
+		if after := deliveryStates(t, db, c.ID); !slices.Equal(after, before) {
+			t.Errorf("deliveries changed after report-by:\n%v\nwant\n%v", after, before)
+		}
+		if n := query(t, db, `SELECT CAST(count(*) AS TEXT) FROM callup_members WHERE callup_id = $1 AND wave > 0`, c.ID); n != "0" {
+			t.Errorf("a re-alert after report-by added %s members", n)
+		}
+		if n := query(t, db, `SELECT CAST(count(*) AS TEXT) FROM escalation_timers WHERE callup_id = $1 AND result LIKE '%report-by time has passed%'`, c.ID); n != "2" {
+			t.Errorf("%s timers say why they did nothing, want 2", n)
+		}
+	})
+}

@@ -22,7 +22,9 @@ var errTimerTaken = errors.New("timer applied already")
 // its timer with a conditional UPDATE (done_at = ” → now) before it acts:
 // on PostgreSQL a second process's UPDATE waits for the first to commit
 // and then changes no row, so each timer is applied exactly once. A timer
-// whose action fails is rolled back and tried again at the next call.
+// whose action fails is rolled back and tried again at the next call. A
+// timer applied at or after the call-up's report-by time does nothing but
+// say so in its result and the audit log: it could only come too late.
 func (db *DB) ApplyDueTimers(ctx context.Context, now time.Time) (int, error) {
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("escalator"))
 	applied := 0
@@ -88,10 +90,14 @@ func (db *DB) applyTimer(ctx context.Context, id int64, now time.Time) error {
 			return err
 		}
 		var result map[string]any
-		switch kind {
-		case timerReminder:
+		switch {
+		case !tx.now.Before(c.ReportBy):
+			// Members report by then: a reminder or a new pool called
+			// now could only come too late. Done, and said so.
+			result = map[string]any{"skipped": "the report-by time has passed"}
+		case kind == timerReminder:
 			result, err = tx.remind(ctx, c)
-		case timerRealert:
+		case kind == timerRealert:
 			result, err = tx.realert(ctx, c)
 		default:
 			err = fmt.Errorf("unknown kind %q", kind)
