@@ -49,7 +49,7 @@ func TestMemberEdit(t *testing.T) {
 		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/members/G1" {
 			t.Fatalf("save: %d to %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
 		}
-		wantPage(t, c.follow(rec), http.StatusOK, "Saved.", "+375297654321", "rifleman", "ivanov@example.by", "2028-01-31", "!MED")
+		wantPage(t, c.follow(rec), http.StatusOK, "Saved.", "+375297654321", "rifleman", "ivanov@example.by", "2028-01-31", "!<td>MED</td>")
 		// The flash shows once.
 		wantPage(t, c.get("/members/G1"), http.StatusOK, "!Saved.")
 		m, err := db.FindMember(sqldbtest.System(), "G1")
