@@ -73,39 +73,52 @@ func TestImportCrashSafety(t *testing.T) {
 		unchanged(t, db)
 	})
 
-	// killed imports the good file and SIGKILLs muster once ready says so.
-	killed := func(t *testing.T, ready func(c *child, wal string) bool) {
+	// killed imports the good file and SIGKILLs muster once ready says so,
+	// and checks that the database is unchanged. It reports false, having
+	// checked nothing, when the import ended before the signal.
+	killed := func(t *testing.T, ready func(c *child, wal string) bool) bool {
 		db := copyDB(t, h.dsn)
 		c := startChild(t, dir, nil, nil, "import", "members", "-db", db, good)
 		eventually(t, "the import to get under way", func() bool { return c.exited() || ready(c, db+"-wal") })
 		c.signal(t, syscall.SIGKILL)
 		c.wait(t)
 		if ws := c.state.Sys().(syscall.WaitStatus); !ws.Signaled() {
-			t.Fatalf("the import ended (exit %d) before it was killed\nstdout:\n%s\nstderr:\n%s", ws.ExitStatus(), c.stdout, c.stderr)
+			t.Logf("the import ended (exit %d) before it was killed\nstdout:\n%s\nstderr:\n%s", ws.ExitStatus(), c.stdout, c.stderr)
+			return false
 		}
 		st, _ := os.Stat(db + "-wal")
 		if st != nil {
 			t.Logf("killed with %d bytes in the WAL", st.Size())
 		}
 		unchanged(t, db)
+		return true
 	}
 	t.Run("killed while reading", func(t *testing.T) {
 		if full == 0 {
 			t.Skip("needs the time of the bad-row import")
 		}
-		var start time.Time
-		killed(t, func(*child, string) bool {
-			if start.IsZero() {
-				start = time.Now()
+		// At 40 % of the time the bad file took; sooner when a loaded
+		// machine made that too late.
+		for _, tenths := range []time.Duration{4, 2, 1} {
+			var start time.Time
+			if killed(t, func(*child, string) bool {
+				if start.IsZero() {
+					start = time.Now()
+				}
+				return time.Since(start) >= full*tenths/10
+			}) {
+				return
 			}
-			return time.Since(start) >= full*4/10
-		})
+		}
+		t.Fatal("every import ended before it was killed")
 	})
 	t.Run("killed after spilling to the WAL", func(t *testing.T) {
-		killed(t, func(_ *child, wal string) bool {
+		if !killed(t, func(_ *child, wal string) bool {
 			st, err := os.Stat(wal)
 			return err == nil && st.Size() > 1<<20 // far more than opening and migrating write
-		})
+		}) {
+			t.Fatal("the import ended before it was killed")
+		}
 	})
 }
 
