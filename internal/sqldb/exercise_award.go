@@ -90,12 +90,21 @@ func (tx *Tx) award(ctx context.Context, id int64, in muster.AwardInput) (*muste
 // awardCandidate is a participant in the award's track and roles, with the
 // days present.
 type awardCandidate struct {
-	serviceNumber string
-	days          int
+	member *muster.Member
+	days   int
 }
 
+// scanWithDays scans a member's row followed by the days present.
+type scanWithDays struct {
+	row  interface{ Scan(...any) error }
+	days *int
+}
+
+func (r scanWithDays) Scan(dest ...any) error { return r.row.Scan(append(dest, r.days)...) }
+
 // awardCandidates returns the participants of the award's track and roles
-// with their days present, by service number.
+// with their days present, by service number; those present on enough
+// days have their qualifications loaded.
 func (tx *Tx) awardCandidates(ctx context.Context, e *muster.Exercise, in muster.AwardInput) ([]awardCandidate, error) {
 	var w where
 	w.add("p.exercise_id = ?", e.ID)
@@ -109,22 +118,35 @@ func (tx *Tx) awardCandidates(ctx context.Context, e *muster.Exercise, in muster
 		}
 		w.add("p.role IN ("+marks(len(args))+")", args...)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT m.service_number, (SELECT count(*) FROM exercise_attendance a
+	rows, err := tx.QueryContext(ctx, `SELECT `+memberFields+`, (SELECT count(*) FROM exercise_attendance a
 		WHERE a.exercise_id = p.exercise_id AND a.member_id = p.member_id AND a.present = 1)
-		FROM exercise_participants p JOIN members m ON m.id = p.member_id`+w.sql()+` ORDER BY m.service_number`, w.args...)
+		FROM exercise_participants p JOIN members m ON m.id = p.member_id JOIN units u ON u.id = m.unit_id`+
+		w.sql()+` ORDER BY m.service_number`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("award candidates of exercise %d: %w", e.ID, err)
 	}
 	defer rows.Close()
 	var out []awardCandidate
+	var complete []*muster.Member
 	for rows.Next() {
 		var c awardCandidate
-		if err := rows.Scan(&c.serviceNumber, &c.days); err != nil {
+		if c.member, err = scanMember(scanWithDays{rows, &c.days}); err != nil {
 			return nil, err
+		}
+		if c.days >= in.MinDays {
+			complete = append(complete, c.member)
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for chunk := range slices.Chunk(complete, 1000) {
+		if err := loadMemberDetails(ctx, tx, chunk); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // awardMembers gives the qualification, expiring on expires (zero: never),
@@ -144,16 +166,13 @@ func (tx *Tx) awardMembers(ctx context.Context, candidates []awardCandidate, in 
 	}
 	defer w.close()
 	for _, c := range candidates {
+		before, sn := c.member, c.member.ServiceNumber
 		if c.days < in.MinDays {
-			skip(c.serviceNumber, "present on %d of the %d days needed", c.days, in.MinDays)
+			skip(sn, "present on %d of the %d days needed", c.days, in.MinDays)
 			continue
 		}
-		before, err := findMember(ctx, tx, c.serviceNumber)
-		if err != nil {
-			return nil, err
-		}
 		if !r.units[before.Unit].inScope {
-			skip(c.serviceNumber, "member is outside your unit (%s)", tx.actor.Unit)
+			skip(sn, "member is outside your unit (%s)", tx.actor.Unit)
 			continue
 		}
 		after := *before
@@ -168,7 +187,7 @@ func (tx *Tx) awardMembers(ctx context.Context, candidates []awardCandidate, in 
 			if !after.Qualifications[i].Expires.IsZero() {
 				held = "until " + after.Qualifications[i].Expires.String()
 			}
-			skip(c.serviceNumber, "already holds %s %s", in.Qualification, held)
+			skip(sn, "already holds %s %s", in.Qualification, held)
 			continue
 		default:
 			after.Qualifications[i].Expires = expires
@@ -177,7 +196,7 @@ func (tx *Tx) awardMembers(ctx context.Context, candidates []awardCandidate, in 
 		if _, err := w.update(ctx, before, &after); err != nil {
 			return nil, err
 		}
-		if err := tx.audit(ctx, "member.award", "member", c.serviceNumber, before, after); err != nil {
+		if err := tx.audit(ctx, "member.award", "member", sn, before, after); err != nil {
 			return nil, err
 		}
 	}
