@@ -40,6 +40,12 @@ func (tx *Tx) award(ctx context.Context, id int64, in muster.AwardInput) (*muste
 	if err := checkTrack(e, in.Track); err != nil {
 		return nil, err
 	}
+	// Lock the exercise's row, so that concurrent awards of one exercise
+	// on PostgreSQL run one after the other and each sees what the other
+	// wrote (SQLite runs one write transaction at a time anyway).
+	if _, err := tx.ExecContext(ctx, `UPDATE exercises SET updated_at = updated_at WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("lock exercise %d: %w", id, err)
+	}
 	if today := muster.DateOf(tx.now); !today.After(e.End) {
 		return nil, muster.Errorf(muster.ECONFLICT, "Exercise %d ends on %s; qualifications can be awarded from %s on.", id, e.End, e.End.AddDays(1))
 	}
