@@ -57,6 +57,15 @@ func (d Date) After(e Date) bool { return d.t.After(e.t) }
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
 
+// AddMonths returns the day n months after d; a day past the end of the
+// month is the month's last day (31 January + 1 month = 28 or 29 February).
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return NewDate(first.Year(), first.Month(), min(day, last))
+}
+
 // MarshalJSON writes the date as "YYYY-MM-DD", or null when unset.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {

@@ -232,16 +232,18 @@ type CalendarFeed struct {
 // Every method checks the actor in ctx against the exercise's unit subtree
 // (members added must lie in the actor's subtree too). Reading needs
 // PermReadRoster; planning (creating, changing and deleting exercises,
-// adding and summoning participants) needs PermCallUp, as summoning is a
-// call-up; marking attendance needs PermCheckIn, as it records presence as
-// a check-in does. CalendarFeed takes a feed secret instead of an actor.
+// adding and summoning participants, awarding qualifications) needs
+// PermCallUp, as summoning is a call-up; marking attendance needs
+// PermCheckIn, as it records presence as a check-in does. CalendarFeed
+// takes a feed secret instead of an actor.
 //
 // Errors: EINVALID for bad fields; ENOTFOUND for an unknown exercise;
 // EFORBIDDEN outside the actor's subtree or role; EUNPROCESSABLE for bulk
 // input (service numbers, sheet rows) with a detail per problem, nothing
-// changed; ECONFLICT for a member in an overlapping exercise, or a change of
-// dates that would leave attendance outside the exercise; EUNAUTHORIZED for
-// an unknown or revoked feed secret.
+// changed, or a qualification not in the catalogue; ECONFLICT for a member
+// in an overlapping exercise, a change of dates that would leave attendance
+// outside the exercise, or an award before the exercise's last day is
+// over; EUNAUTHORIZED for an unknown or revoked feed secret.
 type ExerciseService interface {
 	CreateExercise(ctx context.Context, e *Exercise) error
 	FindExercise(ctx context.Context, id int64) (*Exercise, error)
@@ -273,6 +275,12 @@ type ExerciseService interface {
 	// DaySheet returns the day's marks of the participants of the unit's
 	// subtree ("" for the whole exercise).
 	DaySheet(ctx context.Context, id int64, unit string, day Date) (*DaySheet, error)
+
+	// AwardQualification awards or renews a qualification for the
+	// participants who completed the exercise, after its last day.
+	AwardQualification(ctx context.Context, id int64, in AwardInput) (*AwardResult, error)
+	// Awards returns the exercise's awards that changed something, newest first.
+	Awards(ctx context.Context, id int64) ([]*Award, error)
 
 	// CreateCalendarFeed creates a feed of f.Unit's subtree or of member
 	// f.ServiceNumber and returns its secret.

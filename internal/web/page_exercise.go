@@ -41,8 +41,10 @@ type exerciseView struct {
 	Sheet        *muster.DaySheet
 	Days         []muster.Date
 	Roles        []muster.ParticipantRole
+	Awards       []*muster.Award // of qualifications, newest first
 	CanPlan      bool
 	CanMark      bool
+	CanAward     bool                 // the exercise is over and the actor may plan
 	Problems     []muster.ErrorDetail // of the last attendance or participants change
 	Error        string
 }
@@ -86,9 +88,14 @@ func (s *Server) exerciseView(r *http.Request) (*exerciseView, error) {
 	if err != nil {
 		return nil, err
 	}
+	awards, err := s.Exercises.Awards(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	a := muster.ActorFrom(ctx)
-	v := &exerciseView{Exercise: e, Participants: participants, Sheet: sheet, Roles: muster.ParticipantRoles,
+	v := &exerciseView{Exercise: e, Participants: participants, Sheet: sheet, Roles: muster.ParticipantRoles, Awards: awards,
 		CanPlan: mayCallUp(r) == nil, CanMark: a != nil && a.Role.Can(muster.PermCheckIn)}
+	v.CanAward = v.CanPlan && s.today().After(e.End)
 	for d := e.Start; !d.After(e.End); d = d.AddDays(1) {
 		v.Days = append(v.Days, d)
 	}
