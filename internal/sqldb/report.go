@@ -1,0 +1,110 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/muster-force/muster"
+)
+
+var _ muster.ReportService = (*DB)(nil)
+
+// participationCounts are one unit's own counts, then its subtree's once
+// rolled up.
+type participationCounts struct {
+	exercises, participants, current, days int
+	hours                                  float64
+}
+
+// Participation counts the exercises of the year in the unit's subtree,
+// the members who took part and their attendance, with one GROUP BY per
+// table by unit, rolled up the tree in memory as UnitStrengths does (which
+// gives the members).
+func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (*muster.ParticipationReport, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	// FindUnits checks roster.read and the unit against the actor's subtree.
+	units, err := db.FindUnits(ctx, muster.UnitFilter{Under: f.Unit})
+	if err != nil {
+		return nil, err
+	}
+	strengths, err := db.UnitStrengths(ctx, f.Unit, f.Depth)
+	if err != nil {
+		return nil, err
+	}
+	byUnit := make(map[int64]*participationCounts, len(units))
+	for _, u := range units {
+		byUnit[u.ID] = &participationCounts{}
+	}
+	root, from, to := units[0].ID, fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-12-31", f.Year)
+	const inPeriod = `e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1) AND e.start_on <= $2 AND e.end_on >= $3`
+	err = db.eachCount(ctx, byUnit, `SELECT e.unit_id, 0, count(*), 0 FROM exercises e WHERE `+inPeriod+` GROUP BY e.unit_id`,
+		[]any{root, to, from}, func(c *participationCounts, _ int, n int, _ float64) { c.exercises += n })
+	if err != nil {
+		return nil, fmt.Errorf("participation exercises: %w", err)
+	}
+	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, CASE WHEN m.status = $4 THEN 0 ELSE 1 END, count(*), 0 FROM members m
+		WHERE m.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1) AND m.id IN (SELECT p.member_id
+		FROM exercise_participants p JOIN exercises e ON e.id = p.exercise_id WHERE `+inPeriod+`) GROUP BY 1, 2`,
+		[]any{root, to, from, string(muster.StatusDischarged)}, func(c *participationCounts, current int, n int, _ float64) {
+			c.participants += n
+			c.current += current * n
+		})
+	if err != nil {
+		return nil, fmt.Errorf("participation members: %w", err)
+	}
+	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, 0, count(*), sum(a.hours) FROM exercise_attendance a
+		JOIN exercises e ON e.id = a.exercise_id JOIN members m ON m.id = a.member_id
+		WHERE `+inPeriod+` AND a.present = 1 AND a.day >= $3 AND a.day <= $2 GROUP BY m.unit_id`,
+		[]any{root, to, from}, func(c *participationCounts, _ int, n int, hours float64) {
+			c.days += n
+			c.hours += hours
+		})
+	if err != nil {
+		return nil, fmt.Errorf("participation attendance: %w", err)
+	}
+	level := rollUp(units, func(child, parent int64) {
+		c, p := byUnit[child], byUnit[parent]
+		p.exercises += c.exercises
+		p.participants += c.participants
+		p.current += c.current
+		p.days += c.days
+		p.hours += c.hours
+	})
+	out := &muster.ParticipationReport{Unit: units[0].Code, Year: f.Year, Depth: f.Depth, Units: []muster.Participation{}}
+	for _, s := range strengths {
+		c := byUnit[s.Unit.ID]
+		p := muster.Participation{Unit: s.Unit.Code, Name: s.Unit.Name, Level: level[s.Unit.ID], Exercises: c.exercises,
+			Members: s.Members, Participants: c.participants, DaysPresent: c.days, Hours: c.hours}
+		if s.Members > 0 {
+			p.Share = float64(c.current) / float64(s.Members)
+		}
+		out.Units = append(out.Units, p)
+	}
+	return out, nil
+}
+
+// eachCount runs a query of rows (unit_id, key, count, sum) and passes
+// each row to add with the counts of its unit; rows of units outside the
+// report's subtree (a member who moved out) are left out.
+func (db *DB) eachCount(ctx context.Context, byUnit map[int64]*participationCounts, query string, args []any,
+	add func(c *participationCounts, key, n int, sum float64)) error {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var unitID int64
+		var key, n int
+		var sum float64
+		if err := rows.Scan(&unitID, &key, &n, &sum); err != nil {
+			return err
+		}
+		if c := byUnit[unitID]; c != nil {
+			add(c, key, n, sum)
+		}
+	}
+	return rows.Err()
+}
