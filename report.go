@@ -6,8 +6,8 @@ import (
 )
 
 // ParticipationFilter selects a participation report: the exercises with a
-// day in Year of Unit's subtree, counted for Unit and its units down to
-// Depth levels below it.
+// day in Year, counted for Unit and its units down to Depth levels below
+// it.
 type ParticipationFilter struct {
 	Unit  string
 	Year  int
@@ -33,9 +33,10 @@ func (f *ParticipationFilter) Validate() error {
 }
 
 // Participation is one unit's line of a participation report, each number
-// over the unit's whole subtree. Members is the strength (members not
-// discharged); Participants are the members of the subtree, discharged or
-// not, who took part in at least one of the report's exercises; Share is
+// over the unit's whole subtree. Exercises are those the subtree runs;
+// Members is the strength (members not discharged); Participants are the
+// members of the subtree, discharged or not, who took part in at least one
+// exercise of the year, wherever it was run; Share is
 // the part of Members that took part (0 to 1, participants not discharged
 // over Members); DaysPresent and Hours add up the attendance marked present
 // on days of the year. A member counts in the unit they belong to now.

@@ -16,8 +16,9 @@ type participationCounts struct {
 	hours                                  float64
 }
 
-// Participation counts the exercises of the year in the unit's subtree,
-// the members who took part and their attendance, with one GROUP BY per
+// Participation counts the exercises of the year run by the unit's
+// subtree, and the subtree's members who took part in any exercise of the
+// year and their attendance, with one GROUP BY per
 // table by unit, rolled up the tree in memory as UnitStrengths does (which
 // gives the members).
 func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (*muster.ParticipationReport, error) {
@@ -38,15 +39,18 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 		byUnit[u.ID] = &participationCounts{}
 	}
 	root, from, to := units[0].ID, fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-12-31", f.Year)
-	const inPeriod = `e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1) AND e.start_on <= $2 AND e.end_on >= $3`
-	err = db.eachCount(ctx, byUnit, `SELECT e.unit_id, 0, count(*), 0 FROM exercises e WHERE `+inPeriod+` GROUP BY e.unit_id`,
+	// Members count wherever the exercise is run (a district's members at
+	// the region's exercise), so that a unit's line is the same in every
+	// report it appears in; the exercises are those the subtree runs.
+	const inSubtree, inYear = ` IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)`, `e.start_on <= $2 AND e.end_on >= $3`
+	err = db.eachCount(ctx, byUnit, `SELECT e.unit_id, 0, count(*), 0 FROM exercises e WHERE e.unit_id`+inSubtree+` AND `+inYear+` GROUP BY e.unit_id`,
 		[]any{root, to, from}, func(c *participationCounts, _ int, n int, _ float64) { c.exercises += n })
 	if err != nil {
 		return nil, fmt.Errorf("participation exercises: %w", err)
 	}
 	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, CASE WHEN m.status = $4 THEN 0 ELSE 1 END, count(*), 0 FROM members m
-		WHERE m.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1) AND m.id IN (SELECT p.member_id
-		FROM exercise_participants p JOIN exercises e ON e.id = p.exercise_id WHERE `+inPeriod+`) GROUP BY 1, 2`,
+		WHERE m.unit_id`+inSubtree+` AND m.id IN (SELECT p.member_id
+		FROM exercise_participants p JOIN exercises e ON e.id = p.exercise_id WHERE `+inYear+`) GROUP BY 1, 2`,
 		[]any{root, to, from, string(muster.StatusDischarged)}, func(c *participationCounts, current int, n int, _ float64) {
 			c.participants += n
 			c.current += current * n
@@ -56,7 +60,7 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 	}
 	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, 0, count(*), sum(a.hours) FROM exercise_attendance a
 		JOIN exercises e ON e.id = a.exercise_id JOIN members m ON m.id = a.member_id
-		WHERE `+inPeriod+` AND a.present = 1 AND a.day >= $3 AND a.day <= $2 GROUP BY m.unit_id`,
+		WHERE m.unit_id`+inSubtree+` AND `+inYear+` AND a.present = 1 AND a.day >= $3 AND a.day <= $2 GROUP BY m.unit_id`,
 		[]any{root, to, from}, func(c *participationCounts, _ int, n int, hours float64) {
 			c.days += n
 			c.hours += hours
@@ -86,8 +90,7 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 }
 
 // eachCount runs a query of rows (unit_id, key, count, sum) and passes
-// each row to add with the counts of its unit; rows of units outside the
-// report's subtree (a member who moved out) are left out.
+// each row to add with the counts of its unit.
 func (db *DB) eachCount(ctx context.Context, byUnit map[int64]*participationCounts, query string, args []any,
 	add func(c *participationCounts, key, n int, sum float64)) error {
 	rows, err := db.read.QueryContext(ctx, query, args...)

@@ -83,10 +83,13 @@ func TestParticipation(t *testing.T) {
 				"GOM-MOZ-1 L2 ex=0 members=2 participants=1 share=0.50 days=2 hours=14"}},
 			{sqldbtest.As(t, db, muster.RoleViewer, "GOM"), muster.ParticipationFilter{Unit: "GOM", Year: 2026}, []string{
 				"GOM L0 ex=1 members=2 participants=1 share=0.50 days=1 hours=8"}},
-			// GOM's exercise counts for its own members only; B1 was
-			// present on 31 December 2026 in BRE-PIN's.
+			// B1 was present on 31 December 2026 at BRE-PIN's exercise,
+			// G1 in March at GOM-MOZ's.
 			{ctx, muster.ParticipationFilter{Unit: "TD", Year: 2026}, []string{
 				"TD L0 ex=2 members=3 participants=2 share=0.67 days=2 hours=16"}},
+			// GOM-MOZ-1's members count at GOM's exercise, as in GOM's report.
+			{ctx, muster.ParticipationFilter{Unit: "GOM-MOZ-1", Year: 2027}, []string{
+				"GOM-MOZ-1 L0 ex=0 members=2 participants=1 share=0.50 days=2 hours=14"}},
 			{ctx, muster.ParticipationFilter{Unit: "BRE-PIN", Year: 2028, Depth: 3}, []string{
 				"BRE-PIN L0 ex=0 members=1 participants=0 share=0.00 days=0 hours=0"}},
 		} {

@@ -70,6 +70,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/exercises/{id}/attendance", s.apiAttendance)
 	api("POST /api/v1/exercises/{id}/attendance", s.apiMarkAttendance)
 	api("GET /api/v1/exercises/{id}/attendance/{date}", s.apiAttendanceDay)
+	api("GET /api/v1/reports/participation", s.apiParticipation)
 	api("GET /api/v1/units/{code}/calendar.ics", s.apiUnitCalendar)
 	api("GET /api/v1/calendar-feeds", s.apiListCalendarFeeds)
 	api("POST /api/v1/calendar-feeds", s.apiCreateCalendarFeed)
@@ -115,6 +116,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("POST /exercises/{id}/attendance", s.pageMarkAttendance)
 	page("POST /exercises/{id}/sheet", s.pageUploadAttendance)
 	page("GET /exercises/{id}/print", s.pageAttendancePrint)
+	page("GET /reports/participation", s.pageParticipation)
 	// The SMS gateway's webhooks: server to server, with the gateway's key.
 	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)
 	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)
