@@ -12,25 +12,21 @@ var _ muster.ReportService = (*DB)(nil)
 // participationCounts are one unit's own counts, then its subtree's once
 // rolled up.
 type participationCounts struct {
-	exercises, participants, current, days int
-	hours                                  float64
+	exercises, members, participants, current, days int
+	hours                                           float64
 }
 
 // Participation counts the exercises of the year run by the unit's
-// subtree, and the subtree's members who took part in any exercise of the
-// year and their attendance, with one GROUP BY per
-// table by unit, rolled up the tree in memory as UnitStrengths does (which
-// gives the members).
+// subtree, its members, those who took part in any exercise of the year
+// and their attendance, with one GROUP BY per table by unit (members and
+// participants in one pass over members), rolled up the tree in memory as
+// UnitStrengths does.
 func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (*muster.ParticipationReport, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	// FindUnits checks roster.read and the unit against the actor's subtree.
 	units, err := db.FindUnits(ctx, muster.UnitFilter{Under: f.Unit})
-	if err != nil {
-		return nil, err
-	}
-	strengths, err := db.UnitStrengths(ctx, f.Unit, f.Depth)
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +44,16 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 	if err != nil {
 		return nil, fmt.Errorf("participation exercises: %w", err)
 	}
+	// Members by status over the (unit_id, status) index, as UnitStrengths
+	// counts them; then participants, driven by the year's exercises.
+	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, CASE WHEN m.status = $2 THEN 0 ELSE 1 END, count(*), 0 FROM members m
+		WHERE m.unit_id`+inSubtree+` GROUP BY m.unit_id, m.status`,
+		[]any{root, string(muster.StatusDischarged)}, func(c *participationCounts, current int, n int, _ float64) {
+			c.members += current * n
+		})
+	if err != nil {
+		return nil, fmt.Errorf("participation strength: %w", err)
+	}
 	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, CASE WHEN m.status = $4 THEN 0 ELSE 1 END, count(*), 0 FROM members m
 		WHERE m.unit_id`+inSubtree+` AND m.id IN (SELECT p.member_id
 		FROM exercise_participants p JOIN exercises e ON e.id = p.exercise_id WHERE `+inYear+`) GROUP BY 1, 2`,
@@ -58,9 +64,11 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 	if err != nil {
 		return nil, fmt.Errorf("participation members: %w", err)
 	}
-	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, 0, count(*), sum(a.hours) FROM exercise_attendance a
-		JOIN exercises e ON e.id = a.exercise_id JOIN members m ON m.id = a.member_id
-		WHERE m.unit_id`+inSubtree+` AND `+inYear+` AND a.present = 1 AND a.day >= $3 AND a.day <= $2 GROUP BY m.unit_id`,
+	// Days and hours per member first, so that members are looked up once.
+	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, 0, sum(d.days), sum(d.hours) FROM (SELECT a.member_id, count(*) AS days,
+		sum(a.hours) AS hours FROM exercise_attendance a JOIN exercises e ON e.id = a.exercise_id
+		WHERE `+inYear+` AND a.present = 1 AND a.day >= $3 AND a.day <= $2 GROUP BY a.member_id) d
+		JOIN members m ON m.id = d.member_id WHERE m.unit_id`+inSubtree+` GROUP BY m.unit_id`,
 		[]any{root, to, from}, func(c *participationCounts, _ int, n int, hours float64) {
 			c.days += n
 			c.hours += hours
@@ -71,18 +79,22 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 	level := rollUp(units, func(child, parent int64) {
 		c, p := byUnit[child], byUnit[parent]
 		p.exercises += c.exercises
+		p.members += c.members
 		p.participants += c.participants
 		p.current += c.current
 		p.days += c.days
 		p.hours += c.hours
 	})
 	out := &muster.ParticipationReport{Unit: units[0].Code, Year: f.Year, Depth: f.Depth, Units: []muster.Participation{}}
-	for _, s := range strengths {
-		c := byUnit[s.Unit.ID]
-		p := muster.Participation{Unit: s.Unit.Code, Name: s.Unit.Name, Level: level[s.Unit.ID], Exercises: c.exercises,
-			Members: s.Members, Participants: c.participants, DaysPresent: c.days, Hours: c.hours}
-		if s.Members > 0 {
-			p.Share = float64(c.current) / float64(s.Members)
+	for _, u := range units {
+		if level[u.ID] > f.Depth {
+			continue
+		}
+		c := byUnit[u.ID]
+		p := muster.Participation{Unit: u.Code, Name: u.Name, Level: level[u.ID], Exercises: c.exercises,
+			Members: c.members, Participants: c.participants, DaysPresent: c.days, Hours: c.hours}
+		if c.members > 0 {
+			p.Share = float64(c.current) / float64(c.members)
 		}
 		out.Units = append(out.Units, p)
 	}
