@@ -18,8 +18,9 @@ type participationCounts struct {
 
 // Participation counts the exercises of the year run by the unit's
 // subtree, its members, those who took part in any exercise of the year
-// and their attendance, with one GROUP BY per table by unit (members and
-// participants in one pass over members), rolled up the tree in memory as
+// and their attendance: four GROUP BY queries by unit, none per unit
+// (exercises; members for the strength; members again, driven by the
+// year's participants; attendance), rolled up the tree in memory as
 // UnitStrengths does.
 func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (*muster.ParticipationReport, error) {
 	if err := f.Validate(); err != nil {
