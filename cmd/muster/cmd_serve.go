@@ -133,8 +133,10 @@ func demoIfEmpty(ctx context.Context, e *env, db *sqldb.DB, n int) (*demoAccess,
 
 // services wires the database into the web server.
 func services(db *sqldb.DB) web.Services {
-	return web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db,
+	s := web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db,
 		Templates: db, Unavailability: db, Selection: db, Exercises: db, Ping: db.Ping}
+	s.Reports = db
+	return s
 }
 
 // checkPublicURL accepts "" or an http(s) URL with a host and no path,

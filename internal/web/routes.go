@@ -72,6 +72,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/exercises/{id}/attendance/{date}", s.apiAttendanceDay)
 	api("GET /api/v1/exercises/{id}/awards", s.apiExerciseAwards)
 	api("POST /api/v1/exercises/{id}/awards", s.apiAwardQualification)
+	api("GET /api/v1/reports/participation", s.apiParticipation)
 	api("GET /api/v1/units/{code}/calendar.ics", s.apiUnitCalendar)
 	api("GET /api/v1/calendar-feeds", s.apiListCalendarFeeds)
 	api("POST /api/v1/calendar-feeds", s.apiCreateCalendarFeed)
@@ -118,6 +119,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("POST /exercises/{id}/sheet", s.pageUploadAttendance)
 	page("GET /exercises/{id}/print", s.pageAttendancePrint)
 	page("POST /exercises/{id}/awards", s.pageAwardQualification)
+	page("GET /reports/participation", s.pageParticipation)
 	// The SMS gateway's webhooks: server to server, with the gateway's key.
 	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)
 	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)
