@@ -14,11 +14,7 @@ var _ muster.AuditService = (*DB)(nil)
 // read the audit log. Entries are not scoped by unit: reading the log is a
 // commander's or an admin's task.
 func (db *DB) FindAuditEntries(ctx context.Context, f muster.AuditFilter) ([]*muster.AuditEntry, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadAudit); err != nil {
+	if _, err := actorAllowed(ctx, muster.PermReadAudit); err != nil {
 		return nil, err
 	}
 	if f.Limit <= 0 || f.Limit > 500 {

@@ -54,11 +54,8 @@ func findCallUp(ctx context.Context, q querier, id int64) (*muster.CallUp, error
 
 // FindCallUp returns the call-up, if its unit is in the actor's subtree.
 func (db *DB) FindCallUp(ctx context.Context, id int64) (*muster.CallUp, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	c, err := findCallUp(ctx, db.read, id)
@@ -74,17 +71,12 @@ func (db *DB) FindCallUp(ctx context.Context, id int64) (*muster.CallUp, error) 
 // FindCallUps returns the call-ups of units in the actor's subtree, newest
 // first.
 func (db *DB) FindCallUps(ctx context.Context) ([]*muster.CallUp, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
 		return nil, err
 	}
-	if err := require(a, muster.PermReadRoster); err != nil {
-		return nil, err
-	}
 	var w where
-	if !unrestricted(a) {
-		w.add("c.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", a.UnitID)
-	}
+	w.inScope("c.unit_id", a)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+callupColumns+w.sql()+` ORDER BY c.id DESC`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find call-ups: %w", err)

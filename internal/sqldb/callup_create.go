@@ -97,7 +97,7 @@ func (tx *Tx) targetConditions(ctx context.Context, c *muster.CallUp) (*where, e
 		return nil, err
 	}
 	if !whole { // the subtree of the force's only top unit is everyone: no test
-		w.add("m.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", c.UnitID)
+		w.inSubtree("m.unit_id", c.UnitID)
 	}
 	statuses := make([]any, len(c.Filter.Status))
 	for i, s := range c.Filter.Status {

@@ -92,7 +92,7 @@ func (db *DB) NoShows(ctx context.Context, id int64, unit string, fn func(*muste
 		} else if !in {
 			return fieldError(muster.EINVALID, "unit", "%s is outside the call-up's unit %s", unit, c.Unit)
 		}
-		w.add("cm.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", u.ID)
+		w.inSubtree("cm.unit_id", u.ID)
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT m.service_number, m.family_name, m.given_name, u.code, m.phone,
 		cm.answer, cm.eta_minutes, cm.reason, cm.answered_at, cm.selected_at

@@ -37,11 +37,8 @@ func findTemplate(ctx context.Context, q querier, name string) (*muster.CallUpTe
 // FindCallUpTemplate returns the template, if its unit is in the actor's
 // subtree.
 func (db *DB) FindCallUpTemplate(ctx context.Context, name string) (*muster.CallUpTemplate, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	t, err := findTemplate(ctx, db.read, name)
@@ -57,17 +54,12 @@ func (db *DB) FindCallUpTemplate(ctx context.Context, name string) (*muster.Call
 // FindCallUpTemplates returns the templates of units in the actor's
 // subtree, by name.
 func (db *DB) FindCallUpTemplates(ctx context.Context) ([]*muster.CallUpTemplate, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
 		return nil, err
 	}
-	if err := require(a, muster.PermReadRoster); err != nil {
-		return nil, err
-	}
 	var w where
-	if !unrestricted(a) {
-		w.add("t.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", a.UnitID)
-	}
+	w.inScope("t.unit_id", a)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+templateColumns+w.sql()+` ORDER BY t.name`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find templates: %w", err)

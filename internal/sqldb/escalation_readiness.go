@@ -21,7 +21,7 @@ func qualificationCounts(ctx context.Context, q querier, c *muster.CallUp, under
 	w.add("callup_id = ?", c.ID)
 	w.add("quals <> 0")
 	if under != 0 {
-		w.add("unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", under)
+		w.inSubtree("unit_id", under)
 	}
 	groups := map[readinessGroup]readinessCount{}
 	if err := scanGroups(ctx, q, groups, `SELECT 0, quals, answer, delivered, count(*), sum(CASE WHEN checked_in_at <> '' THEN 1 ELSE 0 END)

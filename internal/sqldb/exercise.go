@@ -76,11 +76,8 @@ func (db *DB) FindExercise(ctx context.Context, id int64) (*muster.Exercise, err
 // FindExercises returns the exercises of the filter's unit subtree (within
 // the actor's) that have a day in the filter's year, by start date.
 func (db *DB) FindExercises(ctx context.Context, f muster.ExerciseFilter) ([]*muster.Exercise, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	var w where
@@ -92,9 +89,9 @@ func (db *DB) FindExercises(ctx context.Context, f muster.ExerciseFilter) ([]*mu
 		if err := checkScope(ctx, db.read, a, u.ID, "Unit "+u.Code); err != nil {
 			return nil, err
 		}
-		w.add("e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", u.ID)
-	} else if !unrestricted(a) {
-		w.add("e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", a.UnitID)
+		w.inSubtree("e.unit_id", u.ID)
+	} else {
+		w.inScope("e.unit_id", a)
 	}
 	if f.Year != 0 {
 		w.add("e.start_on <= ? AND e.end_on >= ?", fmt.Sprintf("%04d-12-31", f.Year), fmt.Sprintf("%04d-01-01", f.Year))

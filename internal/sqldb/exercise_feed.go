@@ -84,17 +84,12 @@ func (db *DB) CreateCalendarFeed(ctx context.Context, f *muster.CalendarFeed) (s
 // FindCalendarFeeds returns the feeds of units and members in the actor's
 // subtree, in order of creation.
 func (db *DB) FindCalendarFeeds(ctx context.Context) ([]*muster.CalendarFeed, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
 		return nil, err
 	}
-	if err := require(a, muster.PermReadRoster); err != nil {
-		return nil, err
-	}
 	var w where
-	if !unrestricted(a) {
-		w.add("COALESCE(f.unit_id, m.unit_id) IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", a.UnitID)
-	}
+	w.inScope("COALESCE(f.unit_id, m.unit_id)", a)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+feedColumns+w.sql()+` ORDER BY f.id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find calendar feeds: %w", err)
@@ -155,7 +150,7 @@ func (db *DB) CalendarFeed(ctx context.Context, sec string) (*muster.CalendarFee
 	if memberFeed {
 		w.add("e.id IN (SELECT p.exercise_id FROM exercise_participants p JOIN members pm ON pm.id = p.member_id WHERE pm.service_number = ?)", f.ServiceNumber)
 	} else {
-		w.add("e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", unitID)
+		w.inSubtree("e.unit_id", unitID)
 	}
 	w.add("e.end_on >= ?", db.today().AddDays(-feedHistoryDays).String())
 	rows, err := db.read.QueryContext(ctx, `SELECT `+exerciseColumns+w.sql()+` ORDER BY e.start_on, e.id`, w.args...)

@@ -253,7 +253,7 @@ func participants(ctx context.Context, q querier, id, unitID int64) ([]*muster.P
 	var w where
 	w.add("p.exercise_id = ?", id)
 	if unitID != 0 {
-		w.add("p.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", unitID)
+		w.inSubtree("p.unit_id", unitID)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT m.service_number, m.family_name, m.given_name, u.code, p.role, p.track,
 		COALESCE(p.callup_id, 0) FROM exercise_participants p JOIN members m ON m.id = p.member_id JOIN units u ON u.id = p.unit_id`+

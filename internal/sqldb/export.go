@@ -13,11 +13,8 @@ const exportBatch = 1000
 // ExportMembers calls fn for each member of the unit subtree in
 // service-number order, reading in batches so memory stays flat.
 func (db *DB) ExportMembers(ctx context.Context, unit string, fn func(*muster.Member) error) error {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return err
 	}
 	rootID := a.UnitID
@@ -33,7 +30,7 @@ func (db *DB) ExportMembers(ctx context.Context, unit string, fn func(*muster.Me
 		var w where
 		w.add("m.service_number > ?", after)
 		if rootID != 0 {
-			w.add("m.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", rootID)
+			w.inSubtree("m.unit_id", rootID)
 		}
 		rows, err := db.read.QueryContext(ctx, `SELECT `+memberColumns+w.sql()+` ORDER BY m.service_number LIMIT `+fmt.Sprint(exportBatch), w.args...)
 		if err != nil {

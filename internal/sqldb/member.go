@@ -104,11 +104,8 @@ func loadMemberDetails(ctx context.Context, q querier, members []*muster.Member)
 
 // FindMember returns the member, if the actor may see it.
 func (db *DB) FindMember(ctx context.Context, serviceNumber string) (*muster.Member, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	m, err := findMember(ctx, db.read, serviceNumber)

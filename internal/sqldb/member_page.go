@@ -38,11 +38,8 @@ func decodeCursor(s string) (memberCursor, error) {
 // FindMembers returns one page of the members that match the filter, in
 // name order, with their total.
 func (db *DB) FindMembers(ctx context.Context, f muster.MemberFilter) (*muster.MemberPage, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	q, err := db.memberQuery(ctx, a, f)

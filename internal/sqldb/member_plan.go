@@ -109,7 +109,7 @@ func (q *memberQuery) conds(byQualification, byName bool) *where {
 		unitCol = "+" + unitCol
 	}
 	if q.rootID != 0 {
-		w.add(unitCol+" IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", q.rootID)
+		w.inSubtree(unitCol, q.rootID)
 	}
 	if len(q.statuses) > 0 {
 		w.add("m.status IN ("+marks(len(q.statuses))+")", q.statuses...)
@@ -134,7 +134,7 @@ func (q *memberQuery) countQuery() (string, *where) {
 	w := &where{}
 	w.add("mq.qualification_id = ? AND mq.expires_on >= ?", q.qualID, q.today)
 	if q.rootID != 0 {
-		w.add("mq.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", q.rootID)
+		w.inSubtree("mq.unit_id", q.rootID)
 	}
 	return "member_qualifications mq", w
 }

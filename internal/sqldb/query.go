@@ -3,6 +3,8 @@ package sqldb
 import (
 	"strconv"
 	"strings"
+
+	"github.com/muster-force/muster"
 )
 
 // where builds a conjunction of conditions written with '?' markers, which
@@ -51,4 +53,18 @@ func (w *where) next(arg any) string {
 // marks returns n '?' markers joined by commas.
 func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// inSubtree adds the condition that column, a unit id, lies in the subtree
+// of the unit rootID (through the closure table unit_tree).
+func (w *where) inSubtree(column string, rootID int64) {
+	w.add(column+" IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", rootID)
+}
+
+// inScope adds the condition that column lies in the actor's subtree; an
+// actor who sees the whole tree adds nothing.
+func (w *where) inScope(column string, a *muster.Actor) {
+	if !unrestricted(a) {
+		w.inSubtree(column, a.UnitID)
+	}
 }

@@ -25,6 +25,19 @@ func require(a *muster.Actor, p muster.Permission) error {
 	return nil
 }
 
+// actorAllowed returns the actor of ctx (see actorOf) once require has
+// checked that its role grants p.
+func actorAllowed(ctx context.Context, p muster.Permission) (*muster.Actor, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := require(a, p); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // unrestricted reports whether the actor sees the whole tree.
 func unrestricted(a *muster.Actor) bool { return a.UnitID == 0 }
 

@@ -126,11 +126,8 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 // FindTokens returns the tokens bound to units in the actor's subtree, in
 // order of creation, to actors who manage users.
 func (db *DB) FindTokens(ctx context.Context) ([]*muster.Token, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermManageUsers)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermManageUsers); err != nil {
 		return nil, err
 	}
 	query, args := `SELECT `+tokenColumns+` ORDER BY t.id`, []any(nil)

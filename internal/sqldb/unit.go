@@ -36,11 +36,8 @@ func findUnit(ctx context.Context, q querier, code string) (*muster.Unit, error)
 
 // FindUnit returns the unit with the code, if it is in the actor's subtree.
 func (db *DB) FindUnit(ctx context.Context, code string) (*muster.Unit, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	u, err := findUnit(ctx, db.read, code)
@@ -55,11 +52,8 @@ func (db *DB) FindUnit(ctx context.Context, code string) (*muster.Unit, error) {
 
 // FindUnits returns the units of the filter in tree order.
 func (db *DB) FindUnits(ctx context.Context, f muster.UnitFilter) ([]*muster.Unit, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermReadRoster); err != nil {
 		return nil, err
 	}
 	var rootID int64

@@ -134,11 +134,8 @@ func (db *DB) SetPassword(ctx context.Context, login, password string) error {
 // FindUsers returns the users bound to units in the actor's subtree, by
 // login, to actors who manage users.
 func (db *DB) FindUsers(ctx context.Context) ([]*muster.User, error) {
-	a, err := actorOf(ctx)
+	a, err := actorAllowed(ctx, muster.PermManageUsers)
 	if err != nil {
-		return nil, err
-	}
-	if err := require(a, muster.PermManageUsers); err != nil {
 		return nil, err
 	}
 	query, args := `SELECT `+userColumns+` ORDER BY u.login`, []any(nil)
