@@ -65,12 +65,8 @@ func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
 // apiCreateToken answers POST /api/v1/tokens with 201 and the token,
 // including its secret.
 func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in tokenInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -132,12 +128,8 @@ func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) {
 
 // apiCreateUser answers POST /api/v1/users with 201 and the user.
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in userInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

@@ -97,12 +97,8 @@ func (s *Server) baseURL(r *http.Request) string {
 // apiCreateCallUp answers POST /api/v1/callups with 201 and the call-up,
 // its id and how many members it targets.
 func (s *Server) apiCreateCallUp(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in callUpInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

@@ -100,12 +100,8 @@ func (s *Server) apiListTemplates(w http.ResponseWriter, r *http.Request) {
 
 // apiCreateTemplate answers POST /api/v1/callup-templates with 201.
 func (s *Server) apiCreateTemplate(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in templateInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -137,12 +133,8 @@ func (s *Server) apiGetTemplate(w http.ResponseWriter, r *http.Request) {
 // apiReplaceTemplate answers PUT /api/v1/callup-templates/{name}: the
 // template's report-within time and call-up fields are replaced.
 func (s *Server) apiReplaceTemplate(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in templateReplaceInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

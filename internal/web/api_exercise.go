@@ -57,15 +57,6 @@ func (s *Server) apiCreateExercise(w http.ResponseWriter, r *http.Request) {
 	created(w, "/api/v1/exercises/"+strconv.FormatInt(e.ID, 10), e)
 }
 
-// apiInput checks that the request has no query parameters and decodes
-// its JSON body into v.
-func (s *Server) apiInput(w http.ResponseWriter, r *http.Request, v any) error {
-	if err := newQuery(r).err(); err != nil {
-		return err
-	}
-	return decodeJSON(w, r, v)
-}
-
 // apiListExercises answers GET /api/v1/exercises?unit=CODE&year=YYYY: the
 // yearly plan of a unit's subtree, by start date.
 func (s *Server) apiListExercises(w http.ResponseWriter, r *http.Request) {

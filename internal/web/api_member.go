@@ -87,12 +87,8 @@ func (s *Server) apiListMembers(w http.ResponseWriter, r *http.Request) {
 
 // apiCreateMember answers POST /api/v1/members with 201 and the member.
 func (s *Server) apiCreateMember(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in memberInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -123,12 +119,8 @@ func (s *Server) apiGetMember(w http.ResponseWriter, r *http.Request) {
 // apiUpdateMember answers PATCH /api/v1/members/{service_number}: the
 // fields present in the body change, the others stay.
 func (s *Server) apiUpdateMember(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var upd muster.MemberUpdate
-	if err := decodeJSON(w, r, &upd); err != nil {
+	if err := s.apiInput(w, r, &upd); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

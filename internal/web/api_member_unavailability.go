@@ -52,12 +52,8 @@ func (s *Server) apiListUnavailability(w http.ResponseWriter, r *http.Request) {
 // apiAddUnavailability answers POST /api/v1/members/{service_number}/unavailability
 // with 201 and the period.
 func (s *Server) apiAddUnavailability(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in unavailabilityInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

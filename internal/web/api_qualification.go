@@ -36,12 +36,8 @@ func (s *Server) apiListQualifications(w http.ResponseWriter, r *http.Request) {
 // apiSaveQualification answers PUT /api/v1/qualifications/{code}: it
 // creates the catalogue entry (201) or replaces it (200).
 func (s *Server) apiSaveQualification(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in qualificationInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

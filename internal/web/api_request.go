@@ -257,3 +257,12 @@ func created(w http.ResponseWriter, location string, v any) {
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.apiError(w, r, muster.Errorf(muster.ENOTFOUND, "There is no API endpoint %s %s; see /api/v1/openapi.json.", r.Method, r.URL.Path))
 }
+
+// apiInput checks that the request has no query parameters and decodes
+// its JSON body into v.
+func (s *Server) apiInput(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := newQuery(r).err(); err != nil {
+		return err
+	}
+	return decodeJSON(w, r, v)
+}

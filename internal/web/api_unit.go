@@ -41,12 +41,8 @@ func (s *Server) apiListUnits(w http.ResponseWriter, r *http.Request) {
 
 // apiCreateUnit answers POST /api/v1/units with 201 and the new unit.
 func (s *Server) apiCreateUnit(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in unitInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -75,12 +71,8 @@ func (s *Server) apiGetUnit(w http.ResponseWriter, r *http.Request) {
 // apiUpdateUnit answers PATCH /api/v1/units/{code}: the fields present in
 // the body change, the others stay.
 func (s *Server) apiUpdateUnit(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var upd muster.UnitUpdate
-	if err := decodeJSON(w, r, &upd); err != nil {
+	if err := s.apiInput(w, r, &upd); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
