@@ -2,10 +2,8 @@ package rostercsv
 
 import (
 	"io"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	muster "github.com/muster-force/muster"
 )
@@ -59,18 +57,9 @@ func (mr *MarkReader) Next() (*muster.MarkRecord, error) {
 		return rec, nil
 	}
 	var bad [numMarkColumns]bool
-	for i, v := range fields {
-		c := mr.rows.pos[i]
-		v = strings.TrimSpace(v)
-		msg := "not valid UTF-8; save the file as CSV UTF-8"
-		if utf8.ValidString(v) {
-			msg = setMark(&rec.Mark, c, v)
-		}
-		if msg != "" {
-			rec.Problems = append(rec.Problems, muster.ErrorDetail{Line: line, Field: markTable.columns[c], Message: msg})
-			bad[c] = true
-		}
-	}
+	rec.Problems = mr.rows.setFields(line, fields, rec.Problems, bad[:], func(c int, v string) []string {
+		return one(setMark(&rec.Mark, c, v))
+	})
 	bad[colMarkHours] = bad[colMarkHours] || bad[colMarkPresent] // hours are checked against present
 	for _, d := range rec.Mark.Validate() {
 		if c := markTable.index(d.Field); c >= 0 && !bad[c] {
@@ -78,11 +67,7 @@ func (mr *MarkReader) Next() (*muster.MarkRecord, error) {
 			rec.Problems = append(rec.Problems, d)
 		}
 	}
-	if len(rec.Problems) > 1 {
-		slices.SortStableFunc(rec.Problems, func(a, b muster.ErrorDetail) int {
-			return markTable.index(a.Field) - markTable.index(b.Field)
-		})
-	}
+	mr.rows.sortProblems(rec.Problems)
 	return rec, nil
 }
 

@@ -3,10 +3,8 @@ package rostercsv
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	muster "github.com/muster-force/muster"
 )
@@ -64,20 +62,9 @@ func (mr *MemberReader) Next() (*muster.MemberRecord, error) {
 		return rec, nil
 	}
 	var bad [numMemberColumns]bool // columns with a parse problem
-	for i, v := range fields {
-		c := mr.rows.pos[i]
-		v = strings.TrimSpace(v)
-		var msgs []string
-		if !utf8.ValidString(v) {
-			msgs = []string{"not valid UTF-8; save the file as CSV UTF-8"}
-		} else {
-			msgs = setMember(&rec.Member, c, v)
-		}
-		for _, msg := range msgs {
-			rec.Problems = append(rec.Problems, muster.ErrorDetail{Line: line, Field: memberTable.columns[c], Message: msg})
-			bad[c] = true
-		}
-	}
+	rec.Problems = mr.rows.setFields(line, fields, rec.Problems, bad[:], func(c int, v string) []string {
+		return setMember(&rec.Member, c, v)
+	})
 	for _, d := range muster.ErrorDetails(rec.Member.Validate(mr.Today)) {
 		if c := memberTable.index(d.Field); c >= 0 && mr.present[c] && !bad[c] {
 			d.Line = line
@@ -85,11 +72,7 @@ func (mr *MemberReader) Next() (*muster.MemberRecord, error) {
 			rec.Problems = append(rec.Problems, d)
 		}
 	}
-	if len(rec.Problems) > 1 { // in column order
-		slices.SortStableFunc(rec.Problems, func(a, b muster.ErrorDetail) int {
-			return memberTable.index(a.Field) - memberTable.index(b.Field)
-		})
-	}
+	mr.rows.sortProblems(rec.Problems)
 	return rec, nil
 }
 

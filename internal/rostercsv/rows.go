@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	muster "github.com/muster-force/muster"
 )
@@ -17,6 +19,7 @@ const bom = "\uFEFF"
 // rows reads the data rows of a CSV file one at a time, after its header.
 type rows struct {
 	cr    *csv.Reader
+	t     *table
 	name  string
 	width int   // number of header columns
 	pos   []int // column of t for each header cell
@@ -48,7 +51,7 @@ func openRows(r io.Reader, name string, t *table) (*rows, error) {
 	if len(details) > 0 {
 		return nil, headerError(name, details)
 	}
-	return &rows{cr: cr, name: name, width: len(header), pos: pos}, nil
+	return &rows{cr: cr, t: t, name: name, width: len(header), pos: pos}, nil
 }
 
 // next returns the fields of the next row with content and the line it
@@ -105,4 +108,42 @@ func parseProblem(pe *csv.ParseError) muster.ErrorDetail {
 	return muster.ErrorDetail{Line: max(pe.Line, pe.StartLine, 1), Message: fmt.Sprintf(
 		"malformed CSV at column %d: %s; enclose a field with quotes, commas or line breaks in quotes and double each quote inside it",
 		pe.Column, what)}
+}
+
+// setFields passes each field of the row at line, trimmed, to set with its
+// column, and returns problems with one detail per message set gives (or
+// for a field that is not UTF-8), marking the field's column in bad.
+func (rs *rows) setFields(line int, fields []string, problems []muster.ErrorDetail, bad []bool, set func(c int, v string) []string) []muster.ErrorDetail {
+	for i, v := range fields {
+		c := rs.pos[i]
+		v = strings.TrimSpace(v)
+		var msgs []string
+		if !utf8.ValidString(v) {
+			msgs = []string{"not valid UTF-8; save the file as CSV UTF-8"}
+		} else {
+			msgs = set(c, v)
+		}
+		for _, msg := range msgs {
+			problems = append(problems, muster.ErrorDetail{Line: line, Field: rs.t.columns[c], Message: msg})
+			bad[c] = true
+		}
+	}
+	return problems
+}
+
+// sortProblems puts a row's problems in the order of the table's columns.
+func (rs *rows) sortProblems(problems []muster.ErrorDetail) {
+	if len(problems) > 1 {
+		slices.SortStableFunc(problems, func(a, b muster.ErrorDetail) int {
+			return rs.t.index(a.Field) - rs.t.index(b.Field)
+		})
+	}
+}
+
+// one is a set function's answer: no message when msg is "".
+func one(msg string) []string {
+	if msg == "" {
+		return nil
+	}
+	return []string{msg}
 }

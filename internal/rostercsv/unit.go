@@ -3,10 +3,8 @@ package rostercsv
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	muster "github.com/muster-force/muster"
 )
@@ -44,31 +42,16 @@ func (ur *UnitReader) Next() (*muster.UnitRecord, error) {
 		return rec, nil
 	}
 	var bad [numUnitColumns]bool // columns with a problem already
-	for i, v := range fields {
-		c := ur.rows.pos[i]
-		v = strings.TrimSpace(v)
-		msg := ""
-		if !utf8.ValidString(v) {
-			msg = "not valid UTF-8; save the file as CSV UTF-8"
-		} else {
-			msg = setUnit(&rec.Unit, c, v)
-		}
-		if msg != "" {
-			rec.Problems = append(rec.Problems, muster.ErrorDetail{Line: line, Field: unitTable.columns[c], Message: msg})
-			bad[c] = true
-		}
-	}
+	rec.Problems = ur.rows.setFields(line, fields, rec.Problems, bad[:], func(c int, v string) []string {
+		return one(setUnit(&rec.Unit, c, v))
+	})
 	for _, d := range muster.ErrorDetails(rec.Unit.Validate()) {
 		if c := unitTable.index(d.Field); c >= 0 && !bad[c] {
 			d.Line = line
 			rec.Problems = append(rec.Problems, d)
 		}
 	}
-	if len(rec.Problems) > 1 { // in column order
-		slices.SortStableFunc(rec.Problems, func(a, b muster.ErrorDetail) int {
-			return unitTable.index(a.Field) - unitTable.index(b.Field)
-		})
-	}
+	ur.rows.sortProblems(rec.Problems)
 	return rec, nil
 }
 
