@@ -12,9 +12,9 @@ import (
 
 // BenchmarkCallUpRequirements measures, side by side in one run on one
 // database, what required qualifications cost: creating a call-up of the
-// whole force by SMS without and with three requirements (which record
-// their holders in callup_qualified), and its readiness without and with
-// the per-qualification counts.
+// whole force by SMS without and with three requirements (which record a
+// bit per requirement on each targeted member), and its readiness without
+// and with the per-qualification counts.
 func BenchmarkCallUpRequirements(b *testing.B) {
 	n := *callupMembers
 	for _, dialect := range sqldbtest.Dialects {
