@@ -12,11 +12,7 @@ import (
 // of its n: by unit from the covering index callup_members_unit, by
 // qualification from the partial index callup_members_quals.
 func (db *DB) recountReadiness(ctx context.Context, id int64) (*readinessBase, error) {
-	var opts *sql.TxOptions // SQLite: a read transaction is one snapshot
-	if db.dialect == postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	tx, err := db.read.BeginTx(ctx, opts)
+	tx, err := db.snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("readiness counts: %w", err)
 	}
@@ -81,4 +77,14 @@ func bumpCallUp(ctx context.Context, tx querier, id int64) (int64, error) {
 		return 0, fmt.Errorf("count a change of call-up %d: %w", id, err)
 	}
 	return n, nil
+}
+
+// snapshot begins a read-only transaction that sees one snapshot of the
+// database: REPEATABLE READ on PostgreSQL; any read transaction on SQLite.
+func (db *DB) snapshot(ctx context.Context) (*sql.Tx, error) {
+	var opts *sql.TxOptions
+	if db.dialect == postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return db.read.BeginTx(ctx, opts)
 }

@@ -38,33 +38,42 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 	// Members count wherever the exercise is run (a district's members at
 	// the region's exercise), so that a unit's line is the same in every
 	// report it appears in; the exercises are those the subtree runs.
-	// The values are literals, not parameters: PostgreSQL's generic plan
-	// for a statement run often (from the sixth time) is twice as slow
-	// here; they are a number and dates made from a validated year, never
-	// a user's text.
-	from, to := fmt.Sprintf("'%04d-01-01'", f.Year), fmt.Sprintf("'%04d-12-31'", f.Year)
-	inSubtree := fmt.Sprintf(" IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = %d)", units[0].ID)
-	inYear := "e.start_on <= " + to + " AND e.end_on >= " + from
-	notDischarged := "CASE WHEN m.status = '" + string(muster.StatusDischarged) + "' THEN 0 ELSE 1 END"
-	err = db.eachCount(ctx, byUnit, `SELECT e.unit_id, 0, count(*), 0 FROM exercises e WHERE e.unit_id`+inSubtree+` AND `+inYear+` GROUP BY e.unit_id`,
-		func(c *participationCounts, _ int, n int, _ float64) { c.exercises += n })
+	// One snapshot for the four counts. PostgreSQL plans each with its
+	// values (force_custom_plan): the generic plan it switches to for a
+	// statement run often (from the sixth time) was twice as slow here.
+	tx, err := db.snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("participation: %w", err)
+	}
+	defer tx.Rollback()
+	if db.dialect == postgres {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+			return nil, fmt.Errorf("participation: %w", err)
+		}
+	}
+	root, from, to, discharged := units[0].ID, fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-12-31", f.Year), string(muster.StatusDischarged)
+	const inSubtree = " IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
+	const inYear = "e.start_on <= $3 AND e.end_on >= $2"
+	const notDischarged = "CASE WHEN m.status = $2 THEN 0 ELSE 1 END"
+	err = eachCount(ctx, tx, byUnit, `SELECT e.unit_id, 0, count(*), 0 FROM exercises e WHERE e.unit_id`+inSubtree+` AND `+inYear+` GROUP BY e.unit_id`,
+		[]any{root, from, to}, func(c *participationCounts, _ int, n int, _ float64) { c.exercises += n })
 	if err != nil {
 		return nil, fmt.Errorf("participation exercises: %w", err)
 	}
 	// Members by status over the (unit_id, status) index, as UnitStrengths
 	// counts them; then participants, driven by the year's exercises.
-	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, `+notDischarged+`, count(*), 0 FROM members m
+	err = eachCount(ctx, tx, byUnit, `SELECT m.unit_id, `+notDischarged+`, count(*), 0 FROM members m
 		WHERE m.unit_id`+inSubtree+` GROUP BY m.unit_id, m.status`,
-		func(c *participationCounts, current int, n int, _ float64) {
+		[]any{root, discharged}, func(c *participationCounts, current int, n int, _ float64) {
 			c.members += current * n
 		})
 	if err != nil {
 		return nil, fmt.Errorf("participation strength: %w", err)
 	}
-	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, `+notDischarged+`, count(*), 0 FROM members m
+	err = eachCount(ctx, tx, byUnit, `SELECT m.unit_id, CASE WHEN m.status = $4 THEN 0 ELSE 1 END, count(*), 0 FROM members m
 		WHERE m.unit_id`+inSubtree+` AND m.id IN (SELECT p.member_id
 		FROM exercise_participants p JOIN exercises e ON e.id = p.exercise_id WHERE `+inYear+`) GROUP BY 1, 2`,
-		func(c *participationCounts, current int, n int, _ float64) {
+		[]any{root, from, to, discharged}, func(c *participationCounts, current int, n int, _ float64) {
 			c.participants += n
 			c.current += current * n
 		})
@@ -72,11 +81,11 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 		return nil, fmt.Errorf("participation members: %w", err)
 	}
 	// Days and hours per member first, so that members are looked up once.
-	err = db.eachCount(ctx, byUnit, `SELECT m.unit_id, 0, sum(d.days), sum(d.hours) FROM (SELECT a.member_id, count(*) AS days,
+	err = eachCount(ctx, tx, byUnit, `SELECT m.unit_id, 0, sum(d.days), sum(d.hours) FROM (SELECT a.member_id, count(*) AS days,
 		sum(a.hours) AS hours FROM exercise_attendance a JOIN exercises e ON e.id = a.exercise_id
-		WHERE `+inYear+` AND a.present = 1 AND a.day >= `+from+` AND a.day <= `+to+` GROUP BY a.member_id) d
+		WHERE `+inYear+` AND a.present = 1 AND a.day >= $2 AND a.day <= $3 GROUP BY a.member_id) d
 		JOIN members m ON m.id = d.member_id WHERE m.unit_id`+inSubtree+` GROUP BY m.unit_id`,
-		func(c *participationCounts, _ int, n int, hours float64) {
+		[]any{root, from, to}, func(c *participationCounts, _ int, n int, hours float64) {
 			c.days += n
 			c.hours += hours
 		})
@@ -110,9 +119,9 @@ func (db *DB) Participation(ctx context.Context, f muster.ParticipationFilter) (
 
 // eachCount runs a query of rows (unit_id, key, count, sum) and passes
 // each row to add with the counts of its unit.
-func (db *DB) eachCount(ctx context.Context, byUnit map[int64]*participationCounts, query string,
+func eachCount(ctx context.Context, q querier, byUnit map[int64]*participationCounts, query string, args []any,
 	add func(c *participationCounts, key, n int, sum float64)) error {
-	rows, err := db.read.QueryContext(ctx, query)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
