@@ -44,17 +44,18 @@ const (
 	PermWriteCatalogue Permission = "catalogue.write"
 	PermCallUp         Permission = "callups.write" // create and run call-ups
 	PermCheckIn        Permission = "callups.checkin"
+	PermArmory         Permission = "armory.write" // move items and stock of the armories in scope
 )
 
 // Permissions lists every permission.
 var Permissions = []Permission{PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit,
-	PermManageUsers, PermWriteCatalogue, PermCallUp, PermCheckIn}
+	PermManageUsers, PermWriteCatalogue, PermCallUp, PermCheckIn, PermArmory}
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin:     Permissions,
-	RoleCommander: {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit, PermCallUp, PermCheckIn},
+	RoleCommander: {PermReadRoster, PermWriteRoster, PermWriteUnits, PermReadAudit, PermCallUp, PermCheckIn, PermArmory},
 	RoleClerk:     {PermReadRoster, PermWriteRoster, PermCheckIn},
-	RoleArmorer:   {PermReadRoster},
+	RoleArmorer:   {PermReadRoster, PermArmory},
 	RoleViewer:    {PermReadRoster},
 }
 
