@@ -223,7 +223,9 @@ func TestArmoryConcurrentIssue(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
 			for i, sn := range []string{"G1", "G2"} {
-				wg.Go(func() { _, errs[i] = db.MoveItem(ctx, "R1", muster.Movement{Kind: muster.MoveIssue, ServiceNumber: sn}) })
+				wg.Go(func() {
+					_, errs[i] = db.MoveItem(ctx, "R1", muster.Movement{Kind: muster.MoveIssue, ServiceNumber: sn})
+				})
 			}
 			wg.Wait()
 			won := 0
