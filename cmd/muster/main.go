@@ -52,6 +52,7 @@ const usage = `usage: muster COMMAND [flags]
   export units   [-db DB]
   token create   [-db DB] -role ROLE -unit CODE [-name NAME]
   user create    [-db DB] -login LOGIN -role ROLE -unit CODE [-name NAME]   password from stdin
+  audit verify   [-db DB]                    exit 0 when the armory's ledger is intact
   backup  [-db DB] FILE                      consistent copy while the server runs
 
 DB is a SQLite file (default muster.db) or a postgres:// URL; MUSTER_DB sets the default.`
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return two("create", cmdTokenCreate)
 	case "user":
 		return two("create", cmdUserCreate)
+	case "audit":
+		return two("verify", cmdAuditVerify)
 	case "backup":
 		return cmdBackup(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
