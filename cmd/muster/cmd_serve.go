@@ -136,6 +136,7 @@ func services(db *sqldb.DB) web.Services {
 	s := web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db,
 		Templates: db, Unavailability: db, Selection: db, Exercises: db, Ping: db.Ping}
 	s.Reports = db
+	s.Armory = db
 	return s
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 
 	"github.com/muster-force/muster"
@@ -57,7 +58,10 @@ func (db *DB) CreateItemType(ctx context.Context, t *muster.ItemType) error {
 // error naming field.
 func itemType(ctx context.Context, q querier, code, field string) (id int64, kind muster.ItemKind, err error) {
 	err = q.QueryRowContext(ctx, `SELECT id, kind FROM item_types WHERE code = $1`, code).Scan(&id, &kind)
-	return id, kind, notFoundAs(err, muster.EUNPROCESSABLE, "%s: item type %s does not exist", field, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fieldError(muster.EUNPROCESSABLE, field, "item type %s does not exist", code)
+	}
+	return id, kind, err
 }
 
 // armoryRef is an armory and the unit it belongs to.
@@ -76,7 +80,7 @@ func findArmory(ctx context.Context, q querier, code string) (armoryRef, error) 
 	}
 	ref := armoryRef{unitID: u.ID, code: u.Code}
 	err = q.QueryRowContext(ctx, `SELECT id FROM armories WHERE unit_id = $1`, u.ID).Scan(&ref.id)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return ref, fmt.Errorf("armory of %s: %w", code, err)
 	}
 	return ref, nil

@@ -29,6 +29,7 @@ type Services struct {
 	Selection      muster.SelectionService
 	Exercises      muster.ExerciseService
 	Reports        muster.ReportService
+	Armory         muster.ArmoryService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
