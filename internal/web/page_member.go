@@ -16,6 +16,8 @@ type memberView struct {
 
 	// Unavailable lists the periods in which the member cannot be called.
 	Unavailable []*muster.Unavailability
+	// Kit lists the items issued to the member.
+	Kit []*muster.Item
 }
 
 // pageMember shows every field of a member, the qualifications marked
@@ -38,10 +40,17 @@ func (s *Server) pageMember(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	kit := &muster.ItemPage{}
+	if s.Armory != nil { // servers built without the armory show no kit
+		if kit, err = s.Armory.FindItems(ctx, muster.ItemFilter{Holder: sn, Limit: 1000}); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+	}
 	today := s.today()
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "member", &view{Title: m.FamilyName + " " + m.GivenName, Nav: "members",
 		Data: memberView{Member: m, Quals: qualMarks(m.Qualifications, today), History: history,
 			Today: today.String(), CanEdit: a != nil && a.Role.Can(muster.PermWriteRoster),
-			Unavailable: unavailable}})
+			Unavailable: unavailable, Kit: kit.Items}})
 }
