@@ -158,8 +158,12 @@ type ArmoryService interface {
 	FindItem(ctx context.Context, serial string) (*Item, error)
 	// FindItems returns a page of an armory's items or a member's.
 	FindItems(ctx context.Context, f ItemFilter) (*ItemPage, error)
+	// CreateItems receives many new items in one transaction, all or none.
+	CreateItems(ctx context.Context, items []*Item) error
 	// MoveItem applies one movement to an item and returns the item after.
 	MoveItem(ctx context.Context, serial string, m Movement) (*Item, error)
+	// MoveItems applies movements in order in one transaction, all or none.
+	MoveItems(ctx context.Context, moves []ItemMove) error
 	// ItemLedger returns the item's ledger entries, oldest first.
 	ItemLedger(ctx context.Context, serial string) ([]*LedgerEntry, error)
 	// ReceiveStock adds consumables to an armory; IssueStock hands them

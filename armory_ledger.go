@@ -82,6 +82,12 @@ type Movement struct {
 	Note          string       `json:"note"`
 }
 
+// ItemMove is a movement of the item with the serial, for MoveItems.
+type ItemMove struct {
+	Serial   string
+	Movement Movement
+}
+
 // Validate checks the movement's fields.
 func (m *Movement) Validate() error {
 	m.Note = strings.TrimSpace(m.Note)

@@ -13,6 +13,7 @@ type Store interface {
 	muster.RosterService
 	muster.QualificationService
 	muster.AccessService
+	muster.ArmoryService
 }
 
 // Built is what Build made: the staff accounts and an admin API token.
@@ -24,7 +25,8 @@ type Built struct {
 }
 
 // Build writes the demo force into an empty store: the catalogue, the unit
-// tree, n members, the staff accounts and an admin API token. ctx must carry
+// tree, n members, the armories (see buildArmory), the staff accounts and
+// an admin API token. ctx must carry
 // an unrestricted actor (muster.SystemActor). today anchors qualification
 // expiries; the zero date keeps the generator's own.
 func Build(ctx context.Context, st Store, n int, seed int64, today muster.Date) (*Built, error) {
@@ -47,9 +49,13 @@ func Build(ctx context.Context, st Store, n int, seed int64, today muster.Date) 
 	if _, err := st.ImportUnits(ctx, s.UnitSource(), muster.ImportOptions{}); err != nil {
 		return nil, fmt.Errorf("demo units: %w", err)
 	}
-	res, err := st.ImportMembers(ctx, MemberSource(Members(seed, n, s)), muster.ImportOptions{})
+	holders := map[string][]string{}
+	res, err := st.ImportMembers(ctx, MemberSource(kitHolders(Members(seed, n, s), holders)), muster.ImportOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("demo members: %w", err)
+	}
+	if err := buildArmory(ctx, st, s.Units, holders); err != nil {
+		return nil, err
 	}
 	b := &Built{Units: len(s.Units), Members: res.Created, Staff: Staff()}
 	for _, u := range b.Staff {

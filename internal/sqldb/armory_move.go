@@ -20,8 +20,16 @@ func armoryField(err error, field, code string) error {
 // CreateItem receives a new serialised item into an armory in the actor's
 // subtree: the item, its state and the ledger's receive entry, together.
 func (db *DB) CreateItem(ctx context.Context, it *muster.Item) error {
-	if err := it.Validate(); err != nil {
-		return err
+	return db.CreateItems(ctx, []*muster.Item{it})
+}
+
+// CreateItems receives many new items in one transaction, all or none;
+// the first refused item's error names its serial.
+func (db *DB) CreateItems(ctx context.Context, items []*muster.Item) error {
+	for _, it := range items {
+		if err := it.Validate(); err != nil {
+			return err
+		}
 	}
 	return db.writeTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermArmory); err != nil {
@@ -31,7 +39,12 @@ func (db *DB) CreateItem(ctx context.Context, it *muster.Item) error {
 		if err != nil {
 			return err
 		}
-		return tx.createItem(ctx, head, it)
+		for _, it := range items {
+			if err := tx.createItem(ctx, head, it); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -72,11 +85,20 @@ func (tx *Tx) createItem(ctx context.Context, head *ledgerHead, it *muster.Item)
 // MoveItem applies one movement to an item whose armory is in the actor's
 // subtree, as a ledger entry and the item's new state.
 func (db *DB) MoveItem(ctx context.Context, serial string, m muster.Movement) (*muster.Item, error) {
-	if err := m.Validate(); err != nil {
+	if err := db.MoveItems(ctx, []muster.ItemMove{{Serial: serial, Movement: m}}); err != nil {
 		return nil, err
 	}
-	var out *muster.Item
-	err := db.writeTx(ctx, func(tx *Tx) error {
+	return db.FindItem(ctx, serial)
+}
+
+// MoveItems applies movements in order in one transaction, all or none.
+func (db *DB) MoveItems(ctx context.Context, moves []muster.ItemMove) error {
+	for i := range moves {
+		if err := moves[i].Movement.Validate(); err != nil {
+			return err
+		}
+	}
+	return db.writeTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermArmory); err != nil {
 			return err
 		}
@@ -84,52 +106,56 @@ func (db *DB) MoveItem(ctx context.Context, serial string, m muster.Movement) (*
 		if err != nil {
 			return err
 		}
-		it, err := findItem(ctx, tx, serial)
-		if err != nil {
-			return err
-		}
-		if err := checkScope(ctx, tx, tx.actor, it.armory.unitID, "Armory "+it.Armory); err != nil {
-			return err
-		}
-		next, err := m.Kind.Next(it.Status)
-		if err != nil {
-			return err
-		}
-		e := &muster.LedgerEntry{Kind: m.Kind, Serial: it.Serial, Type: it.Type, Quantity: 1, FromArmory: it.Armory,
-			ToArmory: it.Armory, Member: it.Holder, Note: m.Note}
-		to, holder := it.armory, sql.NullInt64{}
-		switch m.Kind {
-		case muster.MoveIssue:
-			member, err := tx.issueTo(ctx, m.ServiceNumber)
-			if err != nil {
+		for _, mv := range moves {
+			if err := tx.moveItem(ctx, head, mv.Serial, mv.Movement); err != nil {
 				return err
 			}
-			e.Member, holder = m.ServiceNumber, sql.NullInt64{Int64: member.id, Valid: true}
-		case muster.MoveTransfer:
-			if to, err = tx.armoryIn(ctx, m.ToArmory); err != nil {
-				return armoryField(err, "to_armory", m.ToArmory)
-			}
-			if to.id == it.armory.id {
-				return fieldError(muster.EUNPROCESSABLE, "to_armory", "the item is in %s already", to.code)
-			}
-			e.ToArmory = to.code
 		}
-		if err := tx.appendLedger(ctx, head, e); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE item_state SET status = $1, armory_id = $2, unit_id = $3, member_id = $4, last_seq = $5 WHERE item_id = $6`,
-			next, to.id, to.unitID, holder, e.Seq, it.id)
-		if err != nil {
-			return fmt.Errorf("update item state %s: %w", serial, err)
-		}
-		after, err := findItem(ctx, tx, serial)
-		if err != nil {
-			return err
-		}
-		out = &after.Item
 		return nil
 	})
-	return out, err
+}
+
+// moveItem applies m to the item after the ledger entry head.
+func (tx *Tx) moveItem(ctx context.Context, head *ledgerHead, serial string, m muster.Movement) error {
+	it, err := findItem(ctx, tx, serial)
+	if err != nil {
+		return err
+	}
+	if err := checkScope(ctx, tx, tx.actor, it.armory.unitID, "Armory "+it.Armory); err != nil {
+		return err
+	}
+	next, err := m.Kind.Next(it.Status)
+	if err != nil {
+		return err
+	}
+	e := &muster.LedgerEntry{Kind: m.Kind, Serial: it.Serial, Type: it.Type, Quantity: 1, FromArmory: it.Armory,
+		ToArmory: it.Armory, Member: it.Holder, Note: m.Note}
+	to, holder := it.armory, sql.NullInt64{}
+	switch m.Kind {
+	case muster.MoveIssue:
+		member, err := tx.issueTo(ctx, m.ServiceNumber)
+		if err != nil {
+			return err
+		}
+		e.Member, holder = m.ServiceNumber, sql.NullInt64{Int64: member.id, Valid: true}
+	case muster.MoveTransfer:
+		if to, err = tx.armoryIn(ctx, m.ToArmory); err != nil {
+			return armoryField(err, "to_armory", m.ToArmory)
+		}
+		if to.id == it.armory.id {
+			return fieldError(muster.EUNPROCESSABLE, "to_armory", "the item is in %s already", to.code)
+		}
+		e.ToArmory = to.code
+	}
+	if err := tx.appendLedger(ctx, head, e); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE item_state SET status = $1, armory_id = $2, unit_id = $3, member_id = $4, last_seq = $5 WHERE item_id = $6`,
+		next, to.id, to.unitID, holder, e.Seq, it.id)
+	if err != nil {
+		return fmt.Errorf("update item state %s: %w", serial, err)
+	}
+	return nil
 }
 
 // issueTo returns the member to issue to, who must be in the actor's
