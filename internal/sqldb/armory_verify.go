@@ -76,11 +76,18 @@ func (db *DB) VerifyLedger(ctx context.Context) (*muster.LedgerCheck, error) {
 		check.BadSeq, check.Problem = seq, fmt.Sprintf(format, args...)
 		return check, nil
 	}
+	// One snapshot for the head, the walk and the state rows, so that
+	// movements committed meanwhile do not look like tampering.
+	snap, err := db.snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("verify ledger: %w", err)
+	}
+	defer snap.Rollback()
 	var head ledgerHead
-	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_head WHERE id = 1`).Scan(&head.seq, &head.hash); err != nil {
+	if err := snap.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_head WHERE id = 1`).Scan(&head.seq, &head.hash); err != nil {
 		return nil, fmt.Errorf("ledger head: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+ledgerColumns+` ORDER BY seq`)
+	rows, err := snap.QueryContext(ctx, `SELECT `+ledgerColumns+` ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("walk ledger: %w", err)
 	}
@@ -113,7 +120,7 @@ func (db *DB) VerifyLedger(ctx context.Context) (*muster.LedgerCheck, error) {
 	if head.seq != check.Entries || head.hash != prev {
 		return bad(check.Entries+1, "the chain head names entry %d, but the ledger ends at entry %d: entries were removed", head.seq, check.Entries)
 	}
-	problem, err := db.compareState(ctx, replay)
+	problem, err := compareState(ctx, snap, replay)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +130,8 @@ func (db *DB) VerifyLedger(ctx context.Context) (*muster.LedgerCheck, error) {
 
 // compareState returns what differs between item_state or stock and the
 // replayed ledger, or "".
-func (db *DB) compareState(ctx context.Context, r *ledgerReplay) (string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT i.serial, s.status, u.code, COALESCE(m.service_number, '')
+func compareState(ctx context.Context, q querier, r *ledgerReplay) (string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.serial, s.status, u.code, COALESCE(m.service_number, '')
 		FROM item_state s JOIN items i ON i.id = s.item_id JOIN armories a ON a.id = s.armory_id
 		JOIN units u ON u.id = a.unit_id LEFT JOIN members m ON m.id = s.member_id`)
 	if err != nil {
@@ -149,7 +156,7 @@ func (db *DB) compareState(ctx context.Context, r *ledgerReplay) (string, error)
 	if n != len(r.items) {
 		return fmt.Sprintf("item_state has %d items, the ledger %d", n, len(r.items)), nil
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT u.code, t.code, st.lot, st.quantity FROM stock st
+	rows, err = q.QueryContext(ctx, `SELECT u.code, t.code, st.lot, st.quantity FROM stock st
 		JOIN armories a ON a.id = st.armory_id JOIN units u ON u.id = a.unit_id JOIN item_types t ON t.id = st.type_id`)
 	if err != nil {
 		return "", fmt.Errorf("read stock: %w", err)
