@@ -137,17 +137,26 @@ const ledgerEncodingV1 = "muster-ledger-v1"
 // a colon and its text (times in RFC 3339 with microseconds, UTC), so that
 // no two different entries encode alike.
 func (e *LedgerEntry) ComputeHash() string {
-	h := sha256.New()
-	var buf []byte
-	for _, f := range [...]string{ledgerEncodingV1, strconv.FormatInt(e.Seq, 10),
-		e.At.UTC().Format("2006-01-02T15:04:05.000000Z"), e.Actor, string(e.Kind), e.Serial, e.Type, e.Lot,
-		strconv.FormatInt(e.Quantity, 10), e.FromArmory, e.ToArmory, e.Member, e.Note, e.PrevHash} {
-		buf = strconv.AppendInt(buf[:0], int64(len(f)), 10)
+	var backing [512]byte // most entries encode in less, so that verify allocates little
+	buf := backing[:0]
+	field := func(f []byte) {
+		buf = strconv.AppendInt(buf, int64(len(f)), 10)
 		buf = append(buf, ':')
 		buf = append(buf, f...)
-		h.Write(buf)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	var num [32]byte
+	field([]byte(ledgerEncodingV1))
+	field(strconv.AppendInt(num[:0], e.Seq, 10))
+	field(e.At.UTC().AppendFormat(num[:0], "2006-01-02T15:04:05.000000Z"))
+	for _, f := range [...]string{e.Actor, string(e.Kind), e.Serial, e.Type, e.Lot} {
+		field([]byte(f))
+	}
+	field(strconv.AppendInt(num[:0], e.Quantity, 10))
+	for _, f := range [...]string{e.FromArmory, e.ToArmory, e.Member, e.Note, e.PrevHash} {
+		field([]byte(f))
+	}
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }
 
 // LedgerCheck is the result of walking the ledger: how many entries were
