@@ -66,6 +66,9 @@ type CallUp struct {
 	// what the call-up does by itself later (escalation.go).
 	Requirements []Requirement `json:"requirements"`
 	Escalation   Escalation    `json:"escalation"`
+	// EscalationStatus is the state of each escalation timer, oldest due
+	// first; FindCallUp fills it.
+	EscalationStatus []EscalationTimer `json:"escalation_status"`
 }
 
 // Validate checks the call-up's own fields; now bounds the report-by time.
