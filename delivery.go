@@ -37,10 +37,13 @@ const (
 	PurposeReminder DeliveryPurpose = "reminder" // to a member who has not answered
 	PurposeSelected DeliveryPurpose = "selected" // picked from those who said yes: report
 	PurposeStandby  DeliveryPurpose = "standby"  // said yes, not picked: stand by
+	// PurposeConfirmation confirms an answer the member gave by SMS, by
+	// SMS; its text is the delivery's own (Delivery.Text).
+	PurposeConfirmation DeliveryPurpose = "confirmation"
 )
 
 // DeliveryPurposes lists every purpose.
-var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby}
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation}
 
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
@@ -63,6 +66,9 @@ type Delivery struct {
 	// makes ResponseURL from it and its base URL.
 	Token       string
 	ResponseURL string
+	// Text, when set, is the whole message, sent as it is (a
+	// confirmation); otherwise the channel makes it from the call-up.
+	Text string
 	// Attempts counts the claims of this delivery, this one included.
 	Attempts int
 }

@@ -91,7 +91,7 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]muster.Delivery, error) {
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
-	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts,
+	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts, d.body,
 		m.service_number, m.family_name, m.given_name, c.title, c.kind, c.message, c.assembly_point, c.report_by, c.drill
 		FROM deliveries d JOIN members m ON m.id = d.member_id JOIN callups c ON c.id = d.callup_id`+w.sql()+` ORDER BY d.id`, w.args...)
 	if err != nil {
@@ -103,7 +103,7 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 		var d muster.Delivery
 		var family, given, reportBy string
 		var drill int
-		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts,
+		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts, &d.Text,
 			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill); err != nil {
 			return nil, err
 		}

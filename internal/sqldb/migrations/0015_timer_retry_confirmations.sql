@@ -10,3 +10,8 @@ ALTER TABLE escalation_timers ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE escalation_timers ADD COLUMN error_message TEXT NOT NULL DEFAULT '';
 ALTER TABLE escalation_timers ADD COLUMN retry_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE escalation_timers ADD COLUMN failed_at TEXT NOT NULL DEFAULT '';
+
+-- body is a delivery's own text, for a message not made from the
+-- call-up: a 'confirmation' SMS of an answer given by SMS, queued in the
+-- answer's transaction. '' for every other purpose.
+ALTER TABLE deliveries ADD COLUMN body TEXT NOT NULL DEFAULT '';
