@@ -43,12 +43,14 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 		// have to sort every due row to order them (~100 ms per claim at
 		// 300,000 rows on PostgreSQL, against ~5 ms).
 		var ids []any
-		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill} {
+		// Then unknown deliveries whose receipt window ended
+		// (delivery_unknown.go); next_at '' keeps one for good.
+		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill, muster.DeliveryUnknown} {
 			if len(ids) == limit {
 				break
 			}
 			rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_at = $1, updated_at = $2
-				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2
+				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2 AND next_at <> ''
 					ORDER BY next_at LIMIT $5`+db.dialect.pick("", " FOR UPDATE SKIP LOCKED")+`)
 				RETURNING id`, formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), limit-len(ids))
 			if err != nil {
