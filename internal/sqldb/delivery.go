@@ -120,7 +120,7 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 
 // MarkSent records the provider's acceptance of a claimed delivery.
 func (db *DB) MarkSent(ctx context.Context, id int64, providerID string) error {
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var callupID, memberID int64
 		var ch muster.Channel
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = 'sent', provider_id = $1, last_error = '', updated_at = $2
@@ -132,13 +132,13 @@ func (db *DB) MarkSent(ctx context.Context, id int64, providerID string) error {
 		if !ch.DeliveredOnSend() {
 			return nil
 		}
-		return reached(ctx, tx, callupID, memberID)
+		return reach(callupID, memberID)
 	})
 }
 
 // MarkDrill records a drill's claimed delivery as done without sending.
 func (db *DB) MarkDrill(ctx context.Context, id int64) error {
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var callupID, memberID int64
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = 'drill-sent', updated_at = $1
 			WHERE id = $2 AND status = 'sending' RETURNING callup_id, member_id`,
@@ -146,7 +146,7 @@ func (db *DB) MarkDrill(ctx context.Context, id int64) error {
 		if err != nil {
 			return db.notClaimed(ctx, tx, err, id)
 		}
-		return reached(ctx, tx, callupID, memberID)
+		return reach(callupID, memberID)
 	})
 }
 
@@ -158,7 +158,7 @@ func (db *DB) MarkDelivered(ctx context.Context, ch muster.Channel, providerID s
 	if providerID == "" {
 		return muster.Errorf(muster.EINVALID, "receipt: no provider id")
 	}
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var callupID, memberID int64
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = 'delivered', updated_at = $1
 			WHERE channel = $2 AND provider_id = $3 AND status = 'sent' RETURNING callup_id, member_id`,
@@ -176,7 +176,7 @@ func (db *DB) MarkDelivered(ctx context.Context, ch muster.Channel, providerID s
 		} else if err != nil {
 			return fmt.Errorf("receipt: %w", err)
 		}
-		return reached(ctx, tx, callupID, memberID)
+		return reach(callupID, memberID)
 	})
 }
 
@@ -234,17 +234,41 @@ func (db *DB) Release(ctx context.Context, ids []int64) error {
 	})
 }
 
-// reached counts the member as reached by the call-up.
-func reached(ctx context.Context, tx *sql.Tx, callupID, memberID int64) error {
+// reached counts the member as reached by the call-up, and returns the
+// readiness moves to apply once committed (nil when it was reached
+// before).
+func reached(ctx context.Context, tx *sql.Tx, callupID, memberID int64) (*movedBatch, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE callup_members SET delivered = 1 WHERE callup_id = $1 AND member_id = $2 AND delivered = 0`,
 		callupID, memberID)
 	if err != nil {
-		return fmt.Errorf("count member %d reached: %w", memberID, err)
+		return nil, fmt.Errorf("count member %d reached: %w", memberID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return err
+		return nil, err
 	}
-	_, err = bumpCallUp(ctx, tx, callupID)
+	b, err := bumpWithMoves(ctx, tx, callupID)
+	return &movedBatch{callup: callupID, batch: b}, err
+}
+
+// reachTx is systemTx for a mark that may count a member reached: fn
+// calls reach for them, and the readiness cache moves the member once the
+// transaction commits, without a recount.
+func (db *DB) reachTx(ctx context.Context, fn func(tx *sql.Tx, reach func(callupID, memberID int64) error) error) error {
+	var moved []movedBatch
+	err := db.systemTx(ctx, func(tx *sql.Tx) error {
+		return fn(tx, func(callupID, memberID int64) error {
+			m, err := reached(ctx, tx, callupID, memberID)
+			if m != nil && err == nil {
+				moved = append(moved, *m)
+			}
+			return err
+		})
+	})
+	if err == nil {
+		for _, m := range moved {
+			db.readiness.apply(m.callup, m.batch)
+		}
+	}
 	return err
 }
 

@@ -52,7 +52,7 @@ func (db *DB) AdoptReceipt(ctx context.Context, ch muster.Channel, providerID, a
 		return muster.Errorf(muster.EINVALID, "receipt: no provider id or address")
 	}
 	none := muster.Errorf(muster.ENOTFOUND, "No unknown %s delivery to %s.", ch, address)
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var sending int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE channel = $1 AND address = $2 AND status = 'sending'`,
 			string(ch), address).Scan(&sending); err != nil {
@@ -78,7 +78,7 @@ func (db *DB) AdoptReceipt(ctx context.Context, ch muster.Channel, providerID, a
 			return fmt.Errorf("adopt a receipt: %w", err)
 		}
 		if delivered {
-			return reached(ctx, tx, callupID, memberID)
+			return reach(callupID, memberID)
 		}
 		if purpose == string(muster.PurposeNotice) {
 			return fallBack(ctx, tx, callupID, memberID, db.now())

@@ -206,6 +206,7 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	if _, err := bumpCallUp(ctx, tx, c.ID); err != nil {
 		return nil, err
 	}
+	tx.changed = append(tx.changed, c.ID) // members added: the streams look again
 	if err := tx.queueNotices(ctx, c, 1); err != nil {
 		return nil, err
 	}
