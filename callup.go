@@ -66,6 +66,9 @@ type CallUp struct {
 	// what the call-up does by itself later (escalation.go).
 	Requirements []Requirement `json:"requirements"`
 	Escalation   Escalation    `json:"escalation"`
+	// EscalationStatus is the state of each escalation timer, oldest due
+	// first; FindCallUp fills it.
+	EscalationStatus []EscalationTimer `json:"escalation_status"`
 }
 
 // Validate checks the call-up's own fields; now bounds the report-by time.
@@ -247,4 +250,10 @@ type CallUpService interface {
 	// ENOTFOUND when no open call-up targets a member with the number;
 	// ECONFLICT when it targets several members sharing the number.
 	AnswerBySMS(ctx context.Context, phone, text string) (*MemberCallUp, error)
+	// ReadinessChanged returns a channel closed at the next change of the
+	// call-up's readiness committed by this process (an answer, a check-in,
+	// a notice reached, members added). Changes committed by other
+	// processes sharing the database are not signalled: a follower polls
+	// Readiness now and then as well.
+	ReadinessChanged(id int64) <-chan struct{}
 }

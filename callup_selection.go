@@ -16,6 +16,31 @@ type Selection struct {
 	SelectionSummary
 }
 
+// UnitSelection is the outcome of a selection by unit (SelectPerUnit):
+// the Selection, and what each unit got, in the order asked.
+type UnitSelection struct {
+	Selection
+	PerUnit []UnitPicked `json:"per_unit"`
+}
+
+// UnitPick asks for Count members of Unit's subtree to report.
+type UnitPick struct {
+	Unit  string `json:"unit"`
+	Count int    `json:"count"`
+}
+
+// UnitPicked is what one UnitPick got: Picked members newly selected,
+// Selected in the subtree in all (those selected before count towards
+// Count), and Short how many fewer than Count that is, when the subtree
+// has too few yes or late answers.
+type UnitPicked struct {
+	Unit     string `json:"unit"`
+	Count    int    `json:"count"`
+	Picked   int    `json:"picked"`
+	Selected int    `json:"selected"`
+	Short    int    `json:"short"`
+}
+
 // SelectionSummary counts a call-up's selection so far.
 type SelectionSummary struct {
 	TotalSelected int `json:"total_selected"`
@@ -74,6 +99,16 @@ type SelectionService interface {
 	// member and a "standby" one for every other yes or late member not
 	// yet told, on each channel of the member's notice except paper.
 	Select(ctx context.Context, id int64, serviceNumbers []string) (*Selection, error)
+	// SelectPerUnit selects, for each pick in order, members of the
+	// unit's subtree with a last answer of yes or late until Count of the
+	// subtree's members are selected (those selected before, or by an
+	// earlier pick, count): first the holders of a qualification the
+	// call-up requires, then yes before late, then the earliest answer
+	// first. A subtree with too few is no error: it gets what there is,
+	// and its Short says how many it lacks. Then, as Select, the others
+	// are told to stand by. EUNPROCESSABLE for a unit that does not exist;
+	// EINVALID for a count under 1 or a unit named twice.
+	SelectPerUnit(ctx context.Context, id int64, picks []UnitPick) (*UnitSelection, error)
 	// SelectionSummary counts the call-up's selection so far.
 	SelectionSummary(ctx context.Context, id int64) (*SelectionSummary, error)
 	// Candidates returns a page of the members who answered yes or late,

@@ -26,6 +26,14 @@ const (
 	// (escalation.go).
 	DeliveryHeld    DeliveryStatus = "held"
 	DeliverySkipped DeliveryStatus = "skipped"
+
+	// DeliveryUnknown is a delivery whose message went out to the
+	// provider but whose answer never came (an SMPP submit_sm_resp lost
+	// with the connection): the provider may hold it. It is not resent
+	// blindly: a delivery receipt to its address makes it delivered, and
+	// only when none came within the dispatcher's receipt window is it
+	// sent again (see MarkUnknown).
+	DeliveryUnknown DeliveryStatus = "unknown"
 )
 
 // DeliveryPurpose is why a delivery is sent; it picks the wording.
@@ -37,10 +45,13 @@ const (
 	PurposeReminder DeliveryPurpose = "reminder" // to a member who has not answered
 	PurposeSelected DeliveryPurpose = "selected" // picked from those who said yes: report
 	PurposeStandby  DeliveryPurpose = "standby"  // said yes, not picked: stand by
+	// PurposeConfirmation confirms an answer the member gave by SMS, by
+	// SMS; its text is the delivery's own (Delivery.Text).
+	PurposeConfirmation DeliveryPurpose = "confirmation"
 )
 
 // DeliveryPurposes lists every purpose.
-var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby}
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation}
 
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
@@ -63,6 +74,9 @@ type Delivery struct {
 	// makes ResponseURL from it and its base URL.
 	Token       string
 	ResponseURL string
+	// Text, when set, is the whole message, sent as it is (a
+	// confirmation); otherwise the channel makes it from the call-up.
+	Text string
 	// Attempts counts the claims of this delivery, this one included.
 	Attempts int
 }
@@ -102,6 +116,11 @@ type DeliveryStore interface {
 	// MarkFailed records a failed attempt: the delivery is due again at
 	// retryAt, or failed for good when retryAt is zero.
 	MarkFailed(ctx context.Context, id int64, cause error, retryAt time.Time) error
+	// MarkUnknown records that the delivery's message went out but the
+	// provider's answer never came: the delivery is unknown, due again at
+	// resendAt unless a receipt adopts it first (AdoptReceipt), or for
+	// good when resendAt is zero.
+	MarkUnknown(ctx context.Context, id int64, cause error, resendAt time.Time) error
 	// Release returns claimed deliveries that were not attempted (the
 	// dispatcher is stopping) to the queue, due at once.
 	Release(ctx context.Context, ids []int64) error

@@ -186,12 +186,36 @@ func ParseDuration(s string) (Duration, error) {
 	return Duration(v), nil
 }
 
+// The states of an escalation timer.
+const (
+	TimerPending  = "pending"  // not yet due, or due and not yet tried
+	TimerRetrying = "retrying" // its action failed; it is tried again at RetryAt
+	TimerDone     = "done"     // applied
+	TimerFailed   = "failed"   // its action failed every attempt; given up
+)
+
+// EscalationTimer is the state of one of a call-up's escalation timers, as
+// GET /api/v1/callups/{id} shows it in escalation_status.
+type EscalationTimer struct {
+	Kind     string    `json:"kind"` // "reminder" or "realert"
+	DueAt    time.Time `json:"due_at"`
+	State    string    `json:"state"`
+	Attempts int       `json:"attempts"` // failed attempts
+	// Error is the last failure's user-safe message.
+	Error   string     `json:"error,omitempty"`
+	RetryAt *time.Time `json:"retry_at,omitempty"`
+	DoneAt  *time.Time `json:"done_at,omitempty"`
+}
+
 // EscalationService applies a call-up's due escalation timers: reminders
 // and re-alerts of the next pool. Fallback to the next channel needs no
 // timer: the delivery queue releases a held delivery when it is due.
 type EscalationService interface {
 	// ApplyDueTimers applies every timer due at now, each in its own
 	// transaction and exactly once, also when several processes call it
-	// at the same time, and returns how many it applied.
+	// at the same time, and returns how many it applied. A timer whose
+	// action fails is retried with a capped exponential backoff and given
+	// up (state failed) after a bounded number of attempts; the failures
+	// are returned joined.
 	ApplyDueTimers(ctx context.Context, now time.Time) (int, error)
 }

@@ -35,7 +35,8 @@ func (e *Escalator) Tick(ctx context.Context, now time.Time) (int, error) {
 }
 
 // Run ticks at once and then every Interval until ctx ends, logging what
-// fails (a timer that fails is tried again at the next tick). It returns
+// fails (a timer that fails is tried again after a backoff, and given up,
+// state failed, after a bounded number of attempts: see the store). It returns
 // nil when ctx ends, or an error when it is running already.
 func (e *Escalator) Run(ctx context.Context) error {
 	e.mu.Lock()

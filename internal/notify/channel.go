@@ -43,6 +43,30 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+// UnknownError is a send error after the message may have reached the
+// provider: the request went out whole and its answer never came (the
+// connection was lost, or the wait timed out). The dispatcher marks the
+// delivery unknown rather than send it again at once.
+type UnknownError struct{ Err error }
+
+func (e *UnknownError) Error() string { return e.Err.Error() }
+func (e *UnknownError) Unwrap() error { return e.Err }
+
+// Unknown marks err as an unknown outcome.
+func Unknown(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &UnknownError{Err: err}
+}
+
+// IsUnknown reports whether err, or an error it wraps, is an unknown
+// outcome.
+func IsUnknown(err error) bool {
+	var u *UnknownError
+	return errors.As(err, &u)
+}
+
 // RetryAfterError is a temporary send error whose provider said when to
 // try again (a Retry-After header): the dispatcher waits at least After.
 type RetryAfterError struct {

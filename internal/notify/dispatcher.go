@@ -50,6 +50,10 @@ type Dispatcher struct {
 	// Backoff spaces retries; MaxAttempts (10) fails a delivery for good.
 	Backoff     Backoff
 	MaxAttempts int
+	// ReceiptWindow is how long an unknown delivery (its message went out,
+	// the provider's answer never came) waits for a delivery receipt
+	// before it is sent again (5 minutes).
+	ReceiptWindow time.Duration
 	// Now is the clock of claims and retries (time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -77,6 +81,9 @@ func (d *Dispatcher) defaults() {
 	}
 	if d.MaxAttempts < 1 {
 		d.MaxAttempts = 10
+	}
+	if d.ReceiptWindow <= 0 {
+		d.ReceiptWindow = 5 * time.Minute
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -230,6 +237,17 @@ func (d *Dispatcher) process(ctx context.Context, job muster.Delivery) {
 	}
 	if err == nil {
 		d.mark(ctx, log, "sent", func(ctx context.Context) error { return d.Store.MarkSent(ctx, job.ID, providerID) })
+		return
+	}
+	if IsUnknown(err) {
+		// The provider may hold the message: wait for its receipt, and
+		// send again only if none comes within the window.
+		var resendAt time.Time
+		if job.Attempts < d.MaxAttempts {
+			resendAt = d.Now().Add(d.ReceiptWindow)
+		}
+		log.Warn("send outcome unknown", "err", err, "resend_at", resendAt)
+		d.mark(ctx, log, "unknown", func(ctx context.Context) error { return d.Store.MarkUnknown(ctx, job.ID, err, resendAt) })
 		return
 	}
 	var retryAt time.Time

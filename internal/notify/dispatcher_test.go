@@ -99,7 +99,8 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func dispatcher(db *sqldb.DB, clk *clock, channels ...notify.Channel) *notify.Dispatcher {
 	return &notify.Dispatcher{Store: db, Channels: channels, BaseURL: "https://m.example/", Workers: 8,
 		Poll: 10 * time.Millisecond, Lease: time.Minute, Backoff: notify.Backoff{Base: time.Second, Max: 10 * time.Second},
-		Now: clk.Now, Logger: quiet}
+		ReceiptWindow: 5 * time.Second,
+		Now:           clk.Now, Logger: quiet}
 }
 
 // start runs the dispatcher until the returned stop is called (or the test ends).
@@ -132,7 +133,7 @@ func statuses(t *testing.T, db *sqldb.DB, id int64) map[muster.Channel]map[muste
 }
 
 // waitIdle waits until none of the call-up's deliveries is waiting or being
-// sent, calling tick (which may move the clock) between looks.
+// sent (an unknown one waits for its receipt or a resend), calling tick (which may move the clock) between looks.
 func waitIdle(t *testing.T, db *sqldb.DB, id int64, tick func()) map[muster.Channel]map[muster.DeliveryStatus]int {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -140,7 +141,7 @@ func waitIdle(t *testing.T, db *sqldb.DB, id int64, tick func()) map[muster.Chan
 		s := statuses(t, db, id)
 		busy := 0
 		for _, byStatus := range s {
-			busy += byStatus[muster.DeliveryPending] + byStatus[muster.DeliverySending] + byStatus[muster.DeliveryDrill]
+			busy += byStatus[muster.DeliveryPending] + byStatus[muster.DeliverySending] + byStatus[muster.DeliveryDrill] + byStatus[muster.DeliveryUnknown]
 		}
 		if busy == 0 {
 			return s

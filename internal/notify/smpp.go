@@ -72,10 +72,15 @@ type SMPP struct {
 }
 
 // Receipts applies a provider's delivery receipts: muster.DeliveryStore's
-// MarkDelivered, and MarkUndelivered (see *sqldb.DB).
+// MarkDelivered, MarkUndelivered and AdoptReceipt (see *sqldb.DB).
 type Receipts interface {
 	MarkDelivered(ctx context.Context, ch muster.Channel, providerID string) error
 	MarkUndelivered(ctx context.Context, ch muster.Channel, providerID, reason string) error
+	// AdoptReceipt applies a receipt of a message whose id muster never
+	// learnt (its submit_sm_resp was lost) to the oldest unknown delivery
+	// to the address; ENOTFOUND when there is none, or when a delivery to
+	// the address is being sent (the receipt may be its).
+	AdoptReceipt(ctx context.Context, ch muster.Channel, providerID, address string, delivered bool) error
 }
 
 var _ Channel = (*SMPP)(nil)

@@ -18,6 +18,9 @@ type takeAll struct{}
 
 func (takeAll) MarkDelivered(context.Context, muster.Channel, string) error           { return nil }
 func (takeAll) MarkUndelivered(context.Context, muster.Channel, string, string) error { return nil }
+func (takeAll) AdoptReceipt(context.Context, muster.Channel, string, string, bool) error {
+	return nil
+}
 func (takeAll) AnswerBySMS(context.Context, string, string) (*muster.MemberCallUp, error) {
 	return nil, muster.Errorf(muster.ENOTFOUND, "no call-up")
 }

@@ -116,7 +116,9 @@ func (c *smppConn) write(p smppPDU) error {
 
 // request sends a request and returns its response (or a generic_nack),
 // whatever its command_status. It waits for room in the window. An error
-// means no response came: the SMSC may or may not have acted on it.
+// means no response came: after the request was written whole it is
+// Unknown (the SMSC may or may not have acted on it); before, it was not
+// sent.
 func (c *smppConn) request(ctx context.Context, id uint32, body []byte) (smppPDU, error) {
 	select {
 	case c.window <- struct{}{}:
@@ -143,13 +145,13 @@ func (c *smppConn) request(ctx context.Context, id uint32, body []byte) (smppPDU
 	select {
 	case p := <-ch:
 		if p.ID != id|smppResponse && p.ID != smppGenericNack {
-			return smppPDU{}, fmt.Errorf("smpp: response 0x%08X to request 0x%08X", p.ID, id)
+			return smppPDU{}, Unknown(fmt.Errorf("smpp: response 0x%08X to request 0x%08X", p.ID, id))
 		}
 		return p, nil
 	case <-c.done:
-		return smppPDU{}, c.Err()
+		return smppPDU{}, Unknown(fmt.Errorf("smpp: no response: %w", c.Err()))
 	case <-ctx.Done():
-		return smppPDU{}, fmt.Errorf("smpp: no response: %w", ctx.Err())
+		return smppPDU{}, Unknown(fmt.Errorf("smpp: no response: %w", ctx.Err()))
 	}
 }
 

@@ -28,7 +28,7 @@ func (s *SMPP) deliver(conn *smppConn, p smppPDU) (after func()) {
 		s.Logger.Warn("smpp: deliver_sm not understood", "err", err)
 		status = smppRXPAppn
 	case m.EsmClass&smppEsmTypeMask == smppEsmReceipt:
-		status = s.receipt(ctx, smppText(m))
+		status = s.receipt(ctx, smppText(m), m.Source)
 	default:
 		from = m.Source
 		if reply, err = smsreply.Reply(ctx, s.Replies, from, smppText(m)); err != nil {
@@ -48,10 +48,13 @@ func (s *SMPP) deliver(conn *smppConn, p smppPDU) (after func()) {
 	}
 }
 
-// receipt applies a delivery receipt and returns the deliver_sm_resp
-// status: ESME_RX_T_APPN when it names no sent delivery (it may have
-// overtaken MarkSent) or could not be stored, so the SMSC tries again.
-func (s *SMPP) receipt(ctx context.Context, text string) uint32 {
+// receipt applies a delivery receipt for a message to the number to
+// and returns the deliver_sm_resp status: ESME_RX_T_APPN when it names no
+// sent delivery (it may have overtaken MarkSent) or could not be stored,
+// so the SMSC tries again. A receipt that names no sent delivery is
+// offered to the unknown deliveries to the number (AdoptReceipt): it is
+// the receipt of a message whose submit_sm_resp was lost.
+func (s *SMPP) receipt(ctx context.Context, text, to string) uint32 {
 	r, ok := parseReceipt(text)
 	if !ok {
 		s.Logger.Warn("smpp: delivery receipt not understood", "text", text)
@@ -61,6 +64,7 @@ func (s *SMPP) receipt(ctx context.Context, text string) uint32 {
 		return smppOK
 	}
 	var err error
+	delivered := r.Stat == "DELIVRD"
 	switch r.Stat {
 	case "DELIVRD":
 		err = s.Receipts.MarkDelivered(ctx, muster.ChannelSMS, r.ID)
@@ -68,6 +72,9 @@ func (s *SMPP) receipt(ctx context.Context, text string) uint32 {
 		err = s.Receipts.MarkUndelivered(ctx, muster.ChannelSMS, r.ID, "SMS centre receipt: stat:"+r.Stat+" err:"+r.Err)
 	default: // ACCEPTD, ENROUTE, UNKNOWN: not final
 		return smppOK
+	}
+	if muster.ErrorCode(err) == muster.ENOTFOUND && to != "" {
+		err = s.Receipts.AdoptReceipt(ctx, muster.ChannelSMS, r.ID, "+"+strings.TrimPrefix(to, "+"), delivered)
 	}
 	switch muster.ErrorCode(err) {
 	case "":

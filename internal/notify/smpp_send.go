@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -18,7 +19,8 @@ func (s *SMPP) Send(ctx context.Context, d muster.Delivery) (string, error) {
 }
 
 // submit sends text to the E.164 number in parts and returns the first
-// part's message_id.
+// part's message_id. Its error is Unknown only when the last part went
+// out unanswered: the SMSC may then hold the whole text.
 func (s *SMPP) submit(ctx context.Context, to, text string, ref, receipt byte) (string, error) {
 	parts, err := smppParts(text, ref)
 	if err != nil {
@@ -37,8 +39,14 @@ func (s *SMPP) submit(ctx context.Context, to, text string, ref, receipt byte) (
 			DestTON: 1, DestNPI: 1, Dest: strings.TrimPrefix(to, "+"),
 			EsmClass: p.EsmClass, RegisteredDelivery: receipt, DataCoding: p.DataCoding, Message: p.Message}
 		id, err := s.submitPart(ctx, m)
+		var unknown *UnknownError
+		if err != nil && i < len(parts)-1 && errors.As(err, &unknown) {
+			// The parts after it were not sent: the member has no whole
+			// text, whatever became of this part, so it is sent again.
+			err = unknown.Err
+		}
 		if err != nil {
-			if i > 0 {
+			if i > 0 || len(parts) > 1 {
 				err = fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
 			}
 			return "", err

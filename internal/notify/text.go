@@ -61,8 +61,12 @@ func EmailBody(d muster.Delivery, loc *time.Location) string {
 // SMSText returns the delivery's SMS: in one message when it can be. It
 // tries, in order, the whole notice; the message cut short; the notice
 // without the message; the title, time and link alone; and when even that
-// is longer than one SMS, it sends the whole notice in several.
+// is longer than one SMS, it sends the whole notice in several. A
+// delivery with a text of its own (a confirmation) is that text.
 func SMSText(d muster.Delivery, loc *time.Location) string {
+	if d.Text != "" {
+		return d.Text
+	}
 	title := smsLead[d.Purpose] + d.Title
 	when := "by " + reportBy(d.ReportBy, loc, "02.01 15:04")
 	place := when

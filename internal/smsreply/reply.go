@@ -22,8 +22,9 @@ type Answerer interface {
 
 // Reply stores the reply text that came from the number from (E.164, the
 // "+" optional, spaces ignored) through a, and returns the SMS to send
-// back: a confirmation, the usage for a reply not understood, or
-// Stranger. It returns an error only when muster itself failed, and then
+// back at once: "" for a stored answer, whose Confirmation the store
+// queued as a delivery in the answer's transaction (the dispatcher sends
+// it, durably); the usage for a reply not understood; or Stranger. It returns an error only when muster itself failed, and then
 // nothing was stored: the provider should deliver the reply again. Every
 // SMS provider (the HTTP gateway's webhook, SMPP) answers replies through
 // Reply.
@@ -32,10 +33,10 @@ func Reply(ctx context.Context, a Answerer, from, text string) (string, error) {
 	if phone != "" && phone[0] != '+' {
 		phone = "+" + phone
 	}
-	p, err := a.AnswerBySMS(ctx, phone, text)
+	_, err := a.AnswerBySMS(ctx, phone, text)
 	switch muster.ErrorCode(err) {
 	case "":
-		return Confirmation(p), nil
+		return "", nil // confirmed by a queued delivery
 	case muster.EINVALID, muster.ECONFLICT:
 		return muster.ErrorMessage(err), nil
 	case muster.ENOTFOUND:

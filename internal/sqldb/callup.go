@@ -65,6 +65,9 @@ func (db *DB) FindCallUp(ctx context.Context, id int64) (*muster.CallUp, error) 
 	if err := checkScope(ctx, db.read, a, c.UnitID, "Call-up "+strconv.FormatInt(id, 10)); err != nil {
 		return nil, err
 	}
+	if c.EscalationStatus, err = escalationStatus(ctx, db.read, id); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

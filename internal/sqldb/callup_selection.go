@@ -28,7 +28,24 @@ func (db *DB) Select(ctx context.Context, id int64, serviceNumbers []string) (*m
 		return nil, fieldError(muster.EINVALID, "service_numbers", "at most %d members at once", maxSelect)
 	}
 	sel := &muster.Selection{CallUp: id}
-	err := db.writeTx(ctx, func(tx *Tx) error {
+	err := db.selectTx(ctx, id, func(tx *Tx, c *muster.CallUp) ([]any, error) {
+		return tx.selectable(ctx, id, list)
+	}, sel, map[string]any{"service_numbers": list})
+	if err != nil {
+		return nil, err
+	}
+	return sel, nil
+}
+
+// selectTx runs a selection in one transaction: it checks the actor and
+// the call-up, locks the call-up's row (so that on PostgreSQL two
+// selections of one call-up run one after the other and never both
+// message a member; SQLite has one writer anyway), lets pick name the
+// member ids to select, queues their "selected" deliveries and the
+// "standby" ones of every other yes or late member not yet told, fills
+// sel and writes the audit entry with what.
+func (db *DB) selectTx(ctx context.Context, id int64, pick func(tx *Tx, c *muster.CallUp) ([]any, error), sel *muster.Selection, what map[string]any) error {
+	return db.writeTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermCallUp); err != nil {
 			return err
 		}
@@ -39,13 +56,10 @@ func (db *DB) Select(ctx context.Context, id int64, serviceNumbers []string) (*m
 		if err := checkScope(ctx, tx, tx.actor, c.UnitID, "Call-up "+strconv.FormatInt(id, 10)); err != nil {
 			return err
 		}
-		// Lock the call-up's row, so that on PostgreSQL two selections of
-		// one call-up run one after the other and never both message a
-		// member (SQLite has one writer anyway).
 		if _, err := tx.ExecContext(ctx, `UPDATE callups SET targeted = targeted WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("lock call-up: %w", err)
 		}
-		ids, err := tx.selectable(ctx, id, list)
+		ids, err := pick(tx, c)
 		if err != nil {
 			return err
 		}
@@ -53,12 +67,14 @@ func (db *DB) Select(ctx context.Context, id int64, serviceNumbers []string) (*m
 		if c.Drill {
 			status = "drill"
 		}
-		chosen := func(w *where) {
-			w.add("cm.selected_at = ''")
-			w.add("cm.member_id IN ("+marks(len(ids))+")", ids...)
-		}
-		if sel.Selected, sel.Deliveries, err = tx.notify(ctx, id, muster.PurposeSelected, status, chosen); err != nil {
-			return err
+		if len(ids) > 0 {
+			chosen := func(w *where) {
+				w.add("cm.selected_at = ''")
+				w.add("cm.member_id IN ("+marks(len(ids))+")", ids...)
+			}
+			if sel.Selected, sel.Deliveries, err = tx.notify(ctx, id, muster.PurposeSelected, status, chosen); err != nil {
+				return err
+			}
 		}
 		// The chosen are marked selected now: the rest of yes and late.
 		others := func(w *where) { w.add("cm.answer IN ('yes', 'late') AND cm.selected_at = '' AND cm.standby_at = ''") }
@@ -70,13 +86,9 @@ func (db *DB) Select(ctx context.Context, id int64, serviceNumbers []string) (*m
 		if sel.SelectionSummary, err = selectionSummary(ctx, tx, id); err != nil {
 			return err
 		}
-		return tx.audit(ctx, "callup.select", "callup", strconv.FormatInt(id, 10), nil,
-			map[string]any{"service_numbers": list, "selected": sel.Selected, "standby": sel.Standby, "deliveries": sel.Deliveries})
+		what["selected"], what["standby"], what["deliveries"] = sel.Selected, sel.Standby, sel.Deliveries
+		return tx.audit(ctx, "callup.select", "callup", strconv.FormatInt(id, 10), nil, what)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return sel, nil
 }
 
 // selectable returns the member ids of the service numbers, or

@@ -17,9 +17,12 @@ var errNoSMSCallUp = muster.Errorf(muster.ENOTFOUND, "No open call-up for this n
 
 // AnswerBySMS parses the reply, finds the most recent open call-up (its
 // report-by time at most answerGrace ago) targeting a member with the
-// phone, and saves the answer through SaveAnswer with a token signed for
-// that member, so an SMS answer is stored, checked and committed exactly
-// as a link answer is.
+// phone, and saves the answer with a token signed for that member, so an
+// SMS answer is checked exactly as a link answer is. In the same
+// transaction it queues the confirmation SMS to the phone (purpose
+// confirmation, status drill for a drill), so that the dispatcher sends
+// it like any delivery: after a crash, with retries and the channel's
+// rate, and never outside muster for a drill.
 //
 // members.phone has no index yet: the lookup reads the targeted members of
 // the open call-ups. A partial index on members(phone) (a new migration)
@@ -72,14 +75,66 @@ func (db *DB) AnswerBySMS(ctx context.Context, phone, text string) (*muster.Memb
 		return nil, fmt.Errorf("sms answer: ids %d/%d beyond a token", h.callupID, h.memberID)
 	}
 	a.Via = "sms"
-	if err := db.SaveAnswer(ctx, token, &a); err != nil {
-		return nil, err
-	}
-	c, err := findCallUp(ctx, db.read, h.callupID)
+	c, err := db.saveConfirmedAnswer(ctx, token, phone, &a)
 	if err != nil {
 		return nil, err
 	}
 	return &muster.MemberCallUp{CallUp: c, ServiceNumber: h.serviceNumber, Name: h.family + " " + h.given, Last: &a}, nil
+}
+
+// saveConfirmedAnswer stores the answer the holder of token gave by SMS
+// from phone, and queues its confirmation SMS, in one transaction of its
+// own (SMS answers are few: they skip the answer writer's group commit
+// but apply through the same applyAnswers), and returns the call-up.
+func (db *DB) saveConfirmedAnswer(ctx context.Context, token, phone string, a *muster.Answer) (*muster.CallUp, error) {
+	callupID, memberID, err := db.verifyToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	q := &queuedAnswer{callupID: callupID, memberID: memberID, a: a}
+	results := make([]error, 1)
+	var moved map[int64]*readinessBatch
+	var c *muster.CallUp
+	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("answer"))
+	err = db.writeTx(ctx, func(tx *Tx) (err error) {
+		if moved, err = applyAnswers(ctx, tx, []*queuedAnswer{q}, results); err != nil {
+			return err
+		} else if results[0] != nil {
+			return results[0]
+		}
+		if c, err = findCallUp(ctx, tx, callupID); err != nil {
+			return err
+		}
+		p := &muster.MemberCallUp{CallUp: c, Last: a}
+		return tx.queueConfirmation(ctx, c, memberID, phone, smsreply.Confirmation(p))
+	})
+	if err != nil {
+		return nil, err
+	}
+	for id, b := range moved {
+		db.readiness.apply(id, *b)
+	}
+	return c, nil
+}
+
+// queueConfirmation queues the SMS text to the member's phone, due now:
+// pending, or drill for a drill call-up.
+func (tx *Tx) queueConfirmation(ctx context.Context, c *muster.CallUp, memberID int64, phone, text string) error {
+	status := muster.DeliveryPending
+	if c.Drill {
+		status = muster.DeliveryDrill
+	}
+	at := formatTime(tx.now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at, purpose, body)
+		VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $7, $8)`,
+		c.ID, memberID, string(muster.ChannelSMS), phone, string(status), at, string(muster.PurposeConfirmation), text)
+	if err != nil {
+		return fmt.Errorf("queue the confirmation: %w", err)
+	}
+	return nil
 }
 
 // MarkUndelivered applies the provider's receipt that a sent message did

@@ -43,12 +43,14 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 		// have to sort every due row to order them (~100 ms per claim at
 		// 300,000 rows on PostgreSQL, against ~5 ms).
 		var ids []any
-		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill} {
+		// Then unknown deliveries whose receipt window ended
+		// (delivery_unknown.go); next_at '' keeps one for good.
+		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill, muster.DeliveryUnknown} {
 			if len(ids) == limit {
 				break
 			}
 			rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_at = $1, updated_at = $2
-				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2
+				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2 AND next_at <> ''
 					ORDER BY next_at LIMIT $5`+db.dialect.pick("", " FOR UPDATE SKIP LOCKED")+`)
 				RETURNING id`, formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), limit-len(ids))
 			if err != nil {
@@ -91,7 +93,7 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]muster.Delivery, error) {
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
-	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts,
+	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts, d.body,
 		m.service_number, m.family_name, m.given_name, c.title, c.kind, c.message, c.assembly_point, c.report_by, c.drill
 		FROM deliveries d JOIN members m ON m.id = d.member_id JOIN callups c ON c.id = d.callup_id`+w.sql()+` ORDER BY d.id`, w.args...)
 	if err != nil {
@@ -103,7 +105,7 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 		var d muster.Delivery
 		var family, given, reportBy string
 		var drill int
-		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts,
+		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts, &d.Text,
 			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill); err != nil {
 			return nil, err
 		}
@@ -118,7 +120,7 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 
 // MarkSent records the provider's acceptance of a claimed delivery.
 func (db *DB) MarkSent(ctx context.Context, id int64, providerID string) error {
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var callupID, memberID int64
 		var ch muster.Channel
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = 'sent', provider_id = $1, last_error = '', updated_at = $2
@@ -130,13 +132,13 @@ func (db *DB) MarkSent(ctx context.Context, id int64, providerID string) error {
 		if !ch.DeliveredOnSend() {
 			return nil
 		}
-		return reached(ctx, tx, callupID, memberID)
+		return reach(callupID, memberID)
 	})
 }
 
 // MarkDrill records a drill's claimed delivery as done without sending.
 func (db *DB) MarkDrill(ctx context.Context, id int64) error {
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var callupID, memberID int64
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = 'drill-sent', updated_at = $1
 			WHERE id = $2 AND status = 'sending' RETURNING callup_id, member_id`,
@@ -144,7 +146,7 @@ func (db *DB) MarkDrill(ctx context.Context, id int64) error {
 		if err != nil {
 			return db.notClaimed(ctx, tx, err, id)
 		}
-		return reached(ctx, tx, callupID, memberID)
+		return reach(callupID, memberID)
 	})
 }
 
@@ -156,7 +158,7 @@ func (db *DB) MarkDelivered(ctx context.Context, ch muster.Channel, providerID s
 	if providerID == "" {
 		return muster.Errorf(muster.EINVALID, "receipt: no provider id")
 	}
-	return db.systemTx(ctx, func(tx *sql.Tx) error {
+	return db.reachTx(ctx, func(tx *sql.Tx, reach func(callupID, memberID int64) error) error {
 		var callupID, memberID int64
 		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET status = 'delivered', updated_at = $1
 			WHERE channel = $2 AND provider_id = $3 AND status = 'sent' RETURNING callup_id, member_id`,
@@ -174,7 +176,7 @@ func (db *DB) MarkDelivered(ctx context.Context, ch muster.Channel, providerID s
 		} else if err != nil {
 			return fmt.Errorf("receipt: %w", err)
 		}
-		return reached(ctx, tx, callupID, memberID)
+		return reach(callupID, memberID)
 	})
 }
 
@@ -232,17 +234,41 @@ func (db *DB) Release(ctx context.Context, ids []int64) error {
 	})
 }
 
-// reached counts the member as reached by the call-up.
-func reached(ctx context.Context, tx *sql.Tx, callupID, memberID int64) error {
+// reached counts the member as reached by the call-up, and returns the
+// readiness moves to apply once committed (nil when it was reached
+// before).
+func reached(ctx context.Context, tx *sql.Tx, callupID, memberID int64) (*movedBatch, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE callup_members SET delivered = 1 WHERE callup_id = $1 AND member_id = $2 AND delivered = 0`,
 		callupID, memberID)
 	if err != nil {
-		return fmt.Errorf("count member %d reached: %w", memberID, err)
+		return nil, fmt.Errorf("count member %d reached: %w", memberID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return err
+		return nil, err
 	}
-	_, err = bumpCallUp(ctx, tx, callupID)
+	b, err := bumpWithMoves(ctx, tx, callupID)
+	return &movedBatch{callup: callupID, batch: b}, err
+}
+
+// reachTx is systemTx for a mark that may count a member reached: fn
+// calls reach for them, and the readiness cache moves the member once the
+// transaction commits, without a recount.
+func (db *DB) reachTx(ctx context.Context, fn func(tx *sql.Tx, reach func(callupID, memberID int64) error) error) error {
+	var moved []movedBatch
+	err := db.systemTx(ctx, func(tx *sql.Tx) error {
+		return fn(tx, func(callupID, memberID int64) error {
+			m, err := reached(ctx, tx, callupID, memberID)
+			if m != nil && err == nil {
+				moved = append(moved, *m)
+			}
+			return err
+		})
+	})
+	if err == nil {
+		for _, m := range moved {
+			db.readiness.apply(m.callup, m.batch)
+		}
+	}
 	return err
 }
 

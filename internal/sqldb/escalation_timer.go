@@ -22,9 +22,11 @@ var errTimerTaken = errors.New("timer applied already")
 // its timer with a conditional UPDATE (done_at = ” → now) before it acts:
 // on PostgreSQL a second process's UPDATE waits for the first to commit
 // and then changes no row, so each timer is applied exactly once. A timer
-// whose action fails is rolled back and tried again at the next call. A
-// timer applied at or after the call-up's report-by time does nothing but
-// say so in its result and the audit log: it could only come too late.
+// whose action fails is rolled back, and its failure recorded in a
+// transaction of its own (recordTimerFailure): it is tried again after a
+// backoff, and given up after timerMaxAttempts. A timer applied at or
+// after the call-up's report-by time does nothing but say so in its
+// result and the audit log: it could only come too late.
 func (db *DB) ApplyDueTimers(ctx context.Context, now time.Time) (int, error) {
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("escalator"))
 	applied := 0
@@ -45,6 +47,12 @@ func (db *DB) ApplyDueTimers(ctx context.Context, now time.Time) (int, error) {
 				progress = true
 			default:
 				failed = append(failed, fmt.Errorf("timer %d: %w", id, err))
+				if ctx.Err() != nil {
+					return applied, errors.Join(failed...)
+				}
+				if err := db.recordTimerFailure(ctx, id, now, err); err != nil {
+					failed = append(failed, fmt.Errorf("timer %d: %w", id, err))
+				}
 			}
 		}
 		if len(ids) < 100 || !progress {
@@ -56,7 +64,7 @@ func (db *DB) ApplyDueTimers(ctx context.Context, now time.Time) (int, error) {
 // dueTimers returns the ids of up to limit timers not yet applied and due
 // at now.
 func (db *DB) dueTimers(ctx context.Context, now time.Time, limit int) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM escalation_timers WHERE done_at = '' AND due_at <= $1
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM escalation_timers WHERE done_at = '' AND due_at <= $1 AND retry_at <= $1
 		ORDER BY due_at, id LIMIT $2`, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due timers: %w", err)
@@ -198,6 +206,7 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	if _, err := bumpCallUp(ctx, tx, c.ID); err != nil {
 		return nil, err
 	}
+	tx.changed = append(tx.changed, c.ID) // members added: the streams look again
 	if err := tx.queueNotices(ctx, c, 1); err != nil {
 		return nil, err
 	}

@@ -14,13 +14,15 @@ import (
 // Whether the counts still hold is told by callup_changes: every
 // transaction that changes a call-up's callup_members rows bumps its n
 // (bumpCallUp), in this process or in another one sharing the PostgreSQL
-// database. Counts are kept with the n they reflect. The answer writer
+// database. Counts are kept with the n they reflect. Check-ins and notices
+// reached move members too: a trigger journals those changes
+// (callup_moves), bumpCallUp takes the journal with its n, and the moves
+// are applied after the commit like an answer batch's. The answer writer
 // learns the n its commit made (RETURNING); when that is the kept n plus
 // one, no other transaction came between, and it applies its moves and
 // keeps the new n; otherwise it drops the counts. Readiness reads n, one
 // row by primary key, and recounts when it differs from the kept one:
-// after a check-in, a delivery reached, a re-alert, or answers committed
-// by another process. So readiness is never older than the last commit
+// after a re-alert, or changes committed by another process. So readiness is never older than the last commit
 // visible when it is asked, on any number of processes, and no timer is
 // involved; the price is one upsert per call-up in each transaction that
 // changes its members (one per answer batch, not per answer).
@@ -60,10 +62,13 @@ type readinessBase struct {
 	quals   map[readinessGroup]readinessCount
 }
 
-// readinessMove is one member's change of group by an answer.
+// readinessMove is one member's change of group: by an answer, a notice
+// reaching them, or a check-in (checkIn: not checked in before, checked
+// in after).
 type readinessMove struct {
 	from, to  readinessGroup
 	checkedIn bool
+	checkIn   bool
 }
 
 // add adds d members (d is 1 or -1) of group g into the base's counts.
@@ -110,10 +115,44 @@ type readinessEntry struct {
 	pending  []readinessBatch
 }
 
-// readinessCache keeps the counts of the call-ups whose readiness is read.
+// readinessCache keeps the counts of the call-ups whose readiness is read,
+// and a signal per call-up that someone waits on: a channel closed, and
+// forgotten, at the call-up's next change.
 type readinessCache struct {
-	mu      sync.Mutex // protects entries and their fields
+	mu      sync.Mutex // protects entries, their fields, and signals
 	entries map[int64]*readinessEntry
+	signals map[int64]chan struct{}
+}
+
+// changed returns the channel closed at the call-up's next change.
+func (c *readinessCache) changed(id int64) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.signals[id]
+	if ch == nil {
+		if c.signals == nil {
+			c.signals = map[int64]chan struct{}{}
+		}
+		ch = make(chan struct{})
+		c.signals[id] = ch
+	}
+	return ch
+}
+
+// signal wakes those waiting on the call-up's change; c.mu is held.
+func (c *readinessCache) signal(id int64) {
+	if ch := c.signals[id]; ch != nil {
+		close(ch)
+		delete(c.signals, id)
+	}
+}
+
+// notify wakes those waiting on the call-up's change, for a change whose
+// moves the cache does not know (members added): the next read recounts.
+func (c *readinessCache) notify(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.signal(id)
 }
 
 // entry returns the call-up's entry, making room for it if need be.
@@ -181,12 +220,14 @@ func (c *readinessCache) endCount(e *readinessEntry, b *readinessBase, fn func(*
 	fn(b)
 }
 
-// apply moves the members of a committed answer batch, b, in the
-// call-up's kept counts, or drops the call-up's counts when
-// another transaction came between.
+// apply moves the members of a committed batch, b (answers, or notices
+// reached and check-ins), in the call-up's kept counts, or drops the
+// call-up's counts when another transaction came between; and wakes
+// those waiting on the call-up's change.
 func (c *readinessCache) apply(id int64, b readinessBatch) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.signal(id)
 	e := c.entries[id]
 	if e == nil {
 		return
@@ -208,7 +249,7 @@ func (c *readinessCache) apply(id int64, b readinessBatch) {
 func (b *readinessBase) apply(p readinessBatch) {
 	for _, m := range p.moves {
 		b.add(m.from, m.checkedIn, -1)
-		b.add(m.to, m.checkedIn, 1)
+		b.add(m.to, m.checkedIn || m.checkIn, 1)
 	}
 	b.version = p.version
 }

@@ -68,16 +68,61 @@ func callUpChanges(ctx context.Context, q querier, id int64) (int64, error) {
 }
 
 // bumpCallUp counts one more transaction changing the call-up's members,
-// in tx, and returns the new n. Every write to callup_members calls it.
-func bumpCallUp(ctx context.Context, tx querier, id int64) (int64, error) {
-	var n int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO callup_changes (callup_id, n) VALUES ($1, 1)
-		ON CONFLICT (callup_id) DO UPDATE SET n = callup_changes.n + 1 RETURNING n`, id).Scan(&n)
+// and returns the new n. It takes the journal of the moves of members
+// reached or checked in (callup_moves) since the last bump of the
+// transaction; in a *Tx, those moves are applied to the readiness cache
+// after the commit (Tx.moved). A transaction that changes callup_members
+// otherwise than by answers, notices reached and check-ins (a re-alert
+// adding members) has no moves, so the cache recounts.
+func bumpCallUp(ctx context.Context, q querier, id int64) (int64, error) {
+	b, err := bumpWithMoves(ctx, q, id)
 	if err != nil {
-		return 0, fmt.Errorf("count a change of call-up %d: %w", id, err)
+		return 0, err
 	}
-	return n, nil
+	if t, ok := q.(*Tx); ok && len(b.moves) > 0 {
+		t.moved = append(t.moved, movedBatch{callup: id, batch: b})
+	}
+	return b.version, nil
 }
+
+// movedBatch is a batch of moves of one call-up, for after the commit.
+type movedBatch struct {
+	callup int64
+	batch  readinessBatch
+}
+
+// bumpWithMoves counts the change and returns its n with the journal's
+// moves, emptying the journal.
+func bumpWithMoves(ctx context.Context, q querier, id int64) (readinessBatch, error) {
+	var b readinessBatch
+	err := q.QueryRowContext(ctx, `INSERT INTO callup_changes (callup_id, n) VALUES ($1, 1)
+		ON CONFLICT (callup_id) DO UPDATE SET n = callup_changes.n + 1 RETURNING n`, id).Scan(&b.version)
+	if err != nil {
+		return b, fmt.Errorf("count a change of call-up %d: %w", id, err)
+	}
+	rows, err := q.QueryContext(ctx, `DELETE FROM callup_moves WHERE callup_id = $1
+		RETURNING unit_id, quals, from_answer, from_delivered, from_checked_in, to_answer, to_delivered, to_checked_in`, id)
+	if err != nil {
+		return b, fmt.Errorf("moves of call-up %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m readinessMove
+		var fromDelivered, fromChecked, toDelivered, toChecked int
+		if err := rows.Scan(&m.from.unit, &m.from.quals, &m.from.answer, &fromDelivered, &fromChecked, &m.to.answer, &toDelivered, &toChecked); err != nil {
+			return b, fmt.Errorf("moves of call-up %d: %w", id, err)
+		}
+		m.to.unit, m.to.quals = m.from.unit, m.from.quals
+		m.from.delivered, m.to.delivered = fromDelivered != 0, toDelivered != 0
+		m.checkedIn, m.checkIn = fromChecked != 0, fromChecked == 0 && toChecked != 0
+		b.moves = append(b.moves, m)
+	}
+	return b, rows.Err()
+}
+
+// ReadinessChanged returns a channel closed at the call-up's next change
+// of readiness committed by this process (see muster.CallUpService).
+func (db *DB) ReadinessChanged(id int64) <-chan struct{} { return db.readiness.changed(id) }
 
 // snapshot begins a read-only transaction that sees one snapshot of the
 // database: REPEATABLE READ on PostgreSQL; any read transaction on SQLite.

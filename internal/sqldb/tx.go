@@ -28,6 +28,10 @@ type Tx struct {
 	actor *muster.Actor
 	// nextID is the next free id per table, for ids allocated on SQLite.
 	nextID map[string]int64
+	// moved is the readiness moves to apply once committed (bumpCallUp);
+	// changed the call-ups whose readiness changed otherwise.
+	moved   []movedBatch
+	changed []int64
 }
 
 // writeTx runs fn in a write transaction as the actor of ctx, committing
@@ -60,6 +64,12 @@ func (db *DB) writeTxAt(ctx context.Context, now time.Time, fn func(tx *Tx) erro
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for _, m := range tx.moved {
+		db.readiness.apply(m.callup, m.batch)
+	}
+	for _, id := range tx.changed {
+		db.readiness.notify(id)
 	}
 	return nil
 }

@@ -48,6 +48,9 @@ func apiCallUp(c *muster.CallUp) *muster.CallUp {
 	if c.Escalation.Reminders == nil {
 		c.Escalation.Reminders = []muster.Duration{}
 	}
+	if c.EscalationStatus == nil {
+		c.EscalationStatus = []muster.EscalationTimer{}
+	}
 	return c
 }
 

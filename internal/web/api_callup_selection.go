@@ -6,9 +6,11 @@ import (
 	"github.com/muster-force/muster"
 )
 
-// selectionInput is the body of POST /api/v1/callups/{id}/selection.
+// selectionInput is the body of POST /api/v1/callups/{id}/selection:
+// either the members to select or so many per unit.
 type selectionInput struct {
-	ServiceNumbers []string `json:"service_numbers"`
+	ServiceNumbers []string          `json:"service_numbers"`
+	PerUnit        []muster.UnitPick `json:"per_unit"`
 }
 
 // candidatePage is the body of GET /api/v1/callups/{id}/selection.
@@ -19,9 +21,10 @@ type candidatePage struct {
 	NextAfter string `json:"next_after"`
 }
 
-// apiSelect answers POST /api/v1/callups/{id}/selection: the members are
-// selected to report and the messages queued; 422 names every member who
-// cannot be selected, and then nothing changes.
+// apiSelect answers POST /api/v1/callups/{id}/selection: the members
+// named, or so many per unit (per_unit), are selected to report and the
+// messages queued; 422 names every member who cannot be selected, or the
+// unit that does not exist, and then nothing changes.
 func (s *Server) apiSelect(w http.ResponseWriter, r *http.Request) {
 	if err := newQuery(r).err(); err != nil {
 		s.apiError(w, r, err)
@@ -35,6 +38,19 @@ func (s *Server) apiSelect(w http.ResponseWriter, r *http.Request) {
 	var in selectionInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		s.apiError(w, r, err)
+		return
+	}
+	if in.PerUnit != nil {
+		if in.ServiceNumbers != nil {
+			s.apiError(w, r, fieldError("per_unit", "give service_numbers or per_unit, not both"))
+			return
+		}
+		sel, err := s.Selection.SelectPerUnit(r.Context(), id, in.PerUnit)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, sel)
 		return
 	}
 	sel, err := s.Selection.Select(r.Context(), id, in.ServiceNumbers)

@@ -9,10 +9,14 @@ import (
 	"time"
 )
 
-// The event stream's timing: how often it reads the readiness, and how
-// often it sends a comment so proxies keep an idle stream open.
+// The event stream's timing: the least time between two reads of the
+// readiness (a storm of answers wakes a stream every few milliseconds),
+// how often it reads without being woken unless Server.ReadinessPoll says
+// otherwise, and how often it sends a comment so proxies keep an idle
+// stream open.
 const (
-	streamPoll      = 500 * time.Millisecond
+	streamMinGap    = 200 * time.Millisecond
+	streamPoll      = 5 * time.Second
 	streamHeartbeat = 15 * time.Second
 	streamRetryMs   = 2000 // the client's reconnection delay
 )
@@ -23,12 +27,17 @@ const (
 // changes, and a comment every 15 seconds. It ends when the client goes
 // away or the server stops (s.Stopping).
 //
-// Each stream reads the readiness every 500 ms and compares the JSON bytes.
-// A read costs a few primary-key reads and a roll-up of the call-up's
-// counts kept in memory (sqldb's readiness cache, which the answer writer
-// updates after each commit), not a count of its members, so many boards
-// may follow a large call-up; waking the streams on a commit instead of
-// polling would lower their lag further.
+// A stream sleeps until the call-up's readiness changes in this process
+// (CallUps.ReadinessChanged: the readiness cache wakes it after each
+// committed answer batch, check-in or notice reached), then reads the
+// readiness, at most once per streamMinGap, and sends it if its JSON
+// differs. A read costs a few primary-key reads and a roll-up of the
+// counts kept in memory, not a count of the members. Changes committed by
+// other muster processes sharing a PostgreSQL database wake nobody here:
+// for them the stream also reads every ReadinessPoll (5 s), a slow poll
+// rather than LISTEN/NOTIFY, which would need a pgx connection of its own
+// per process outside database/sql for a lag that only several processes
+// have.
 func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r, "unit", "depth")
 	unit := q.code("unit")
@@ -52,6 +61,7 @@ func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 	}
 	// The first read checks the call-up and the actor's scope while an
 	// error can still be a JSON answer.
+	changed := s.CallUps.ReadinessChanged(id) // before the read: no change is missed
 	last, err := read()
 	if err != nil {
 		s.apiError(w, r, err)
@@ -68,7 +78,11 @@ func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 	if writeEvent(w, last) != nil || rc.Flush() != nil {
 		return
 	}
-	poll := time.NewTicker(streamPoll)
+	every := s.ReadinessPoll
+	if every <= 0 {
+		every = streamPoll
+	}
+	poll := time.NewTicker(every)
 	defer poll.Stop()
 	beat := time.NewTicker(streamHeartbeat)
 	defer beat.Stop()
@@ -82,24 +96,34 @@ func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 			if _, err := io.WriteString(w, ": heartbeat\n\n"); err != nil || rc.Flush() != nil {
 				return
 			}
+			continue
+		case <-changed:
 		case <-poll.C:
-			b, err := read()
-			if err != nil {
-				if ctx.Err() == nil {
-					// End the stream; the client reconnects and gets the
-					// error, or the readiness, afresh.
-					s.Logger.Error("readiness stream", "method", r.Method, "path", loggedPath(r), "err", err)
-				}
-				return
+		}
+		changed = s.CallUps.ReadinessChanged(id)
+		b, err := read()
+		if err != nil {
+			if ctx.Err() == nil {
+				// End the stream; the client reconnects and gets the
+				// error, or the readiness, afresh.
+				s.Logger.Error("readiness stream", "method", r.Method, "path", loggedPath(r), "err", err)
 			}
-			if bytes.Equal(b, last) {
-				continue
-			}
+			return
+		}
+		if !bytes.Equal(b, last) {
 			last = b
 			if writeEvent(w, b) != nil || rc.Flush() != nil {
 				return
 			}
 			beat.Reset(streamHeartbeat)
+		}
+		// A storm wakes the stream at every commit: read at most once a gap.
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.Stopping:
+			return
+		case <-time.After(streamMinGap):
 		}
 	}
 }

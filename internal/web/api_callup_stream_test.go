@@ -66,6 +66,8 @@ func TestAPICallUpStream(t *testing.T) {
 
 		stop := make(chan struct{})
 		e.s.Stopping = stop
+		// Only a wake-up can bring the events below within the test's 30 s.
+		e.s.ReadinessPoll = time.Hour
 		srv := httptest.NewServer(e.h)
 		defer srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -109,6 +111,15 @@ func TestAPICallUpStream(t *testing.T) {
 		rd = next("the answer")
 		if rd.Yes != 1 || rd.NoAnswer != 0 || rd.Children[0].Yes != 1 {
 			t.Errorf("after G1's yes: %+v", rd)
+		}
+
+		// A check-in reaches the stream too: the cache moves G1 and wakes it.
+		if rec := e.api("POST", "/api/v1/callups/"+id+"/checkins", "admin@TD", map[string]string{"service_number": "G1"}); rec.Code != 200 {
+			t.Fatalf("check-in: %d %s", rec.Code, rec.Body)
+		}
+		rd = next("the check-in")
+		if rd.CheckedIn != 1 || rd.Yes != 1 || rd.Children[0].CheckedIn != 1 {
+			t.Errorf("after G1's check-in: %+v", rd)
 		}
 
 		// The stream ends when the server stops.

@@ -21,6 +21,11 @@ type escalationForm struct {
 	Reminders     string // durations separated by commas or spaces
 	RealertAfter  string
 	RealertUnit   string
+	// RealertStatus and RealertQualifications narrow the re-alert pool
+	// (comma-separated; empty: active members). The form carries them
+	// hidden, from a template.
+	RealertStatus         string
+	RealertQualifications string
 }
 
 // requirementRow is one row of the requirements: a qualification code and
@@ -49,11 +54,41 @@ func (e *escalationForm) read(r *http.Request) {
 	}
 	e.FallbackAfter, e.Reminders = v("fallback_after"), v("reminders")
 	e.RealertAfter, e.RealertUnit = v("realert_after"), v("realert_unit")
+	e.RealertStatus, e.RealertQualifications = v("realert_status"), v("realert_qualifications")
+}
+
+// fill sets the form from c's requirements and escalation: the new call-up
+// form started from a template.
+func (e *escalationForm) fill(c *muster.CallUp) {
+	e.Rows = make([]requirementRow, max(requirementRows, len(c.Requirements)+1))
+	for i, r := range c.Requirements {
+		e.Rows[i] = requirementRow{Qualification: r.Qualification, Needed: strconv.Itoa(r.Needed)}
+	}
+	if c.Escalation.FallbackAfter > 0 {
+		e.FallbackAfter = c.Escalation.FallbackAfter.String()
+	}
+	reminders := make([]string, len(c.Escalation.Reminders))
+	for i, d := range c.Escalation.Reminders {
+		reminders[i] = d.String()
+	}
+	e.Reminders = strings.Join(reminders, ", ")
+	if p := c.Escalation.Realert; p != nil {
+		e.RealertAfter, e.RealertUnit = p.After.String(), p.Unit
+		status := make([]string, len(p.Filter.Status))
+		for i, st := range p.Filter.Status {
+			status[i] = string(st)
+		}
+		e.RealertStatus, e.RealertQualifications = strings.Join(status, ","), strings.Join(p.Filter.Qualifications, ",")
+		if e.RealertStatus == string(muster.StatusActive) {
+			e.RealertStatus = "" // the form's default pool
+		}
+	}
 }
 
 // apply sets c's requirements and escalation from the form, noting fields
 // that do not parse in errs (keyed as the API's error details). The pool
-// of a re-alert is the unit's active members.
+// of a re-alert is the unit's active members, unless the hidden fields
+// from a template narrow it otherwise.
 func (e *escalationForm) apply(c *muster.CallUp, errs map[string]string) {
 	duration := func(field, s string) muster.Duration {
 		d, err := muster.ParseDuration(s)
@@ -82,7 +117,18 @@ func (e *escalationForm) apply(c *muster.CallUp, errs map[string]string) {
 		c.Escalation.Reminders = append(c.Escalation.Reminders, duration("escalation.reminders["+strconv.Itoa(i)+"]", s))
 	}
 	if e.RealertAfter != "" || e.RealertUnit != "" {
-		c.Escalation.Realert = &muster.Realert{After: duration("escalation.realert.after", e.RealertAfter), Unit: e.RealertUnit}
+		p := &muster.Realert{After: duration("escalation.realert.after", e.RealertAfter), Unit: e.RealertUnit}
+		for _, st := range strings.Split(e.RealertStatus, ",") {
+			if st = strings.TrimSpace(st); st != "" {
+				p.Filter.Status = append(p.Filter.Status, muster.MemberStatus(st))
+			}
+		}
+		for _, q := range strings.Split(e.RealertQualifications, ",") {
+			if q = strings.TrimSpace(q); q != "" {
+				p.Filter.Qualifications = append(p.Filter.Qualifications, q)
+			}
+		}
+		c.Escalation.Realert = p
 	}
 }
 

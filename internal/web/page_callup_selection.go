@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/muster-force/muster"
 )
@@ -59,16 +60,67 @@ func (s *Server) pageCallUpSelect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := "/callups/" + strconv.FormatInt(id, 10) + "/selection"
-	sel, err := s.Selection.Select(r.Context(), id, r.PostForm["service_number"])
+	var sel *muster.Selection
+	var perUnit string
+	if _, byUnit := r.PostForm["pick_unit"]; byUnit {
+		var us *muster.UnitSelection
+		picks, perr := formPicks(r.PostForm["pick_unit"], r.PostForm["pick_count"])
+		if err = perr; err == nil {
+			us, err = s.Selection.SelectPerUnit(r.Context(), id, picks)
+		}
+		if err == nil {
+			sel, perUnit = &us.Selection, pickedText(us.PerUnit)
+		}
+	} else {
+		sel, err = s.Selection.Select(r.Context(), id, r.PostForm["service_number"])
+	}
 	switch code := muster.ErrorCode(err); code {
 	case "":
 		s.redirectWithFlash(w, r, back, strconv.Itoa(sel.Selected)+" selected and "+strconv.Itoa(sel.Standby)+
-			" told to stand by: "+strconv.Itoa(sel.Deliveries)+" messages queued.")
+			" told to stand by: "+strconv.Itoa(sel.Deliveries)+" messages queued."+perUnit)
 	case muster.EINVALID, muster.EUNPROCESSABLE:
 		s.redirectWithFlash(w, r, back, "Nothing was selected. "+muster.ErrorMessage(err))
 	default:
 		s.pageError(w, r, err)
 	}
+}
+
+// formPicks reads the selection form's unit and count rows, skipping
+// rows left empty.
+func formPicks(units, counts []string) ([]muster.UnitPick, error) {
+	var picks []muster.UnitPick
+	for i, u := range units {
+		u = strings.TrimSpace(u)
+		c := ""
+		if i < len(counts) {
+			c = strings.TrimSpace(counts[i])
+		}
+		if u == "" && c == "" {
+			continue
+		}
+		n, err := strconv.Atoi(c)
+		if err != nil || u == "" {
+			return nil, muster.Errorf(muster.EINVALID, "Row %d: name a unit and a whole number of members.", i+1)
+		}
+		picks = append(picks, muster.UnitPick{Unit: u, Count: n})
+	}
+	if len(picks) == 0 {
+		return nil, muster.Errorf(muster.EINVALID, "Name at least one unit and how many of it report.")
+	}
+	return picks, nil
+}
+
+// pickedText says what each unit got: " GOM-MOZ-1: 3 of 3; BRE-PIN: 1
+// of 5, 4 short."
+func pickedText(list []muster.UnitPicked) string {
+	parts := make([]string, len(list))
+	for i, p := range list {
+		parts[i] = p.Unit + ": " + strconv.Itoa(p.Selected) + " of " + strconv.Itoa(p.Count)
+		if p.Short > 0 {
+			parts[i] += ", " + strconv.Itoa(p.Short) + " short"
+		}
+	}
+	return " " + strings.Join(parts, "; ") + "."
 }
 
 // maxNoShowRows bounds the rows of the no-show page; the CSV has them all.

@@ -76,7 +76,8 @@ func (s *Server) pageCallUpSaveTemplate(w http.ResponseWriter, r *http.Request) 
 }
 
 // fillFromTemplate fills the new call-up form from the template: its
-// fields, and report-by now plus its report-within time.
+// fields, requirements and escalation included, and report-by now plus
+// its report-within time.
 func (s *Server) fillFromTemplate(r *http.Request, f *callUpForm, name string) error {
 	t, err := s.Templates.FindCallUpTemplate(r.Context(), name)
 	if err != nil {
@@ -106,6 +107,7 @@ func (s *Server) fillFromTemplate(r *http.Request, f *callUpForm, name string) e
 	for _, ch := range c.Channels {
 		f.Channel[string(ch)] = true
 	}
+	f.Esc.fill(c)
 	return nil
 }
 

@@ -57,6 +57,9 @@ type Server struct {
 	// PushKey is the VAPID public key (base64url) that browsers subscribe
 	// with; when empty, the answer page offers no push (push.go).
 	PushKey string
+	// ReadinessPoll is how often a readiness stream reads the readiness
+	// without being woken, for changes by other processes (5 seconds).
+	ReadinessPoll time.Duration
 
 	metrics *metrics
 	pages   *pages

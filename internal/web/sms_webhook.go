@@ -47,7 +47,7 @@ type smsInbound struct {
 }
 
 // smsReply is the answer to an inbound SMS: the text the gateway sends
-// back to the member.
+// back to the member at once, "" for none.
 type smsReply struct {
 	Reply string `json:"reply"`
 }
@@ -113,9 +113,12 @@ func (s *Server) smsReceipt(w http.ResponseWriter, r *http.Request) {
 // smsInboundReply answers POST /sms/inbound {"from","text"}: a member's
 // reply ("1", "2 45", "3 night shift", …) becomes their answer to the most
 // recent open call-up that targets them, stored before the 200. The body
-// is always {"reply"} with the text for the gateway to send back: a
-// confirmation, the usage for a reply not understood, or smsreply.Stranger. Only
-// a failure of muster itself is not 200, so that the gateway retries.
+// is always {"reply"} with the text for the gateway to send back at once:
+// "" for a stored answer, whose confirmation SMS is a delivery queued with
+// the answer (sent by the dispatcher through the gateway like a notice,
+// so it survives a crash and is never sent for a drill), the usage for a
+// reply not understood, or smsreply.Stranger. Only a failure of muster
+// itself is not 200, so that the gateway retries.
 func (s *Server) smsInboundReply(w http.ResponseWriter, r *http.Request) {
 	if !s.smsAuthorized(w, r) {
 		return

@@ -23,6 +23,9 @@ type smsCase struct {
 	status                 int
 	reply, code            string
 	addr                   string // the client address; "" for 192.0.2.50
+	// confirmed: the answer is stored and confirmed by a queued delivery,
+	// so nothing is to be sent at once (reply "").
+	confirmed bool
 }
 
 func (e *callUpEnv) runSMS(cases []smsCase) {
@@ -48,6 +51,9 @@ func (e *callUpEnv) runSMS(cases []smsCase) {
 		json.Unmarshal(rec.Body.Bytes(), &body)
 		if c.reply != "" && body.Reply != c.reply {
 			t.Errorf("%s: reply %q, want %q", c.name, body.Reply, c.reply)
+		}
+		if c.confirmed && (body.Reply != "" || !strings.Contains(rec.Body.String(), `"reply":""`)) {
+			t.Errorf("%s: %s, want an empty reply: the confirmation is queued", c.name, rec.Body)
 		}
 		if c.code != "" {
 			var eb errorBody
@@ -85,11 +91,21 @@ func TestSMSWebhooks(t *testing.T) {
 			{name: "inbound not understood", path: "/sms/inbound", auth: bearer, body: `{"from":"+375291234567","text":"maybe"}`, status: 200, reply: smsreply.Usage},
 			{name: "inbound stranger", path: "/sms/inbound", auth: bearer, body: `{"from":"+375299999999","text":"1"}`, status: 200, reply: smsreply.Stranger},
 			{name: "inbound unknown field", path: "/sms/inbound", auth: bearer, body: `{"from":"+375291234567","text":"1","to":"x"}`, status: 400, code: muster.EINVALID},
-			{name: "inbound late", path: "/sms/inbound", auth: bearer, body: `{"from":"+375291234567","text":"2 45"}`, status: 200,
-				reply: "Answer recorded for Exercise Winter Oak: coming late, 45 min."},
-			{name: "inbound without plus", path: "/sms/inbound", auth: bearer, body: `{"from":"375291234567","text":"да"}`, status: 200,
-				reply: "Answer recorded for Exercise Winter Oak: coming."},
+			{name: "inbound late", path: "/sms/inbound", auth: bearer, body: `{"from":"+375291234567","text":"2 45"}`, status: 200, confirmed: true},
+			{name: "inbound without plus", path: "/sms/inbound", auth: bearer, body: `{"from":"375291234567","text":"да"}`, status: 200, confirmed: true},
 		})
+		// The confirmations wait in the queue for the dispatcher.
+		var texts []string
+		queued, err := db.ClaimDue(ctx, muster.ChannelSMS, sqldbtest.Now, 10, time.Minute)
+		for _, d := range queued {
+			if d.Purpose == muster.PurposeConfirmation && d.Address == "+375291234567" {
+				texts = append(texts, d.Text)
+			}
+		}
+		if err != nil || len(texts) != 2 || texts[0] != "Answer recorded for Exercise Winter Oak: coming late, 45 min." ||
+			texts[1] != "Answer recorded for Exercise Winter Oak: coming." {
+			t.Errorf("queued confirmations %q, %v", texts, err)
+		}
 		rd := e.readiness(id)
 		if rd.Delivered != 1 || rd.Yes != 1 || rd.Late != 0 {
 			t.Errorf("readiness after the webhooks: %+v", rd)

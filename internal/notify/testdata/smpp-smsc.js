@@ -18,6 +18,10 @@
 //   {"cmd":"drop_after","n":N}  close every connection after answering the
 //                               next N submit_sm, ignoring what follows
 //   {"cmd":"sync"}              nothing: its "done" follows every event before
+//   {"cmd":"lose_resp","n":N,"receipt":true|false}  take the next N submit_sm
+//                               without answering them, then close every
+//                               connection (the submit_sm_resp lost with the
+//                               link); their receipts follow when "receipt"
 //   {"cmd":"silence"}           stop answering on the connections bound now,
 //                               keeping them open (a hung link)
 //   {"cmd":"mo","from":"375…","text":"2 45"}  a member's reply (UCS-2 when
@@ -36,6 +40,8 @@ const say = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 const bound = new Set();
 let throttle = 0;
 let dropAfter = -1;
+let loseResp = 0;
+let loseReceipt = true;
 let nextID = 0x3e8a000;
 
 // deliverUntilTaken sends a deliver_sm over a bound connection, again
@@ -114,6 +120,18 @@ const server = smpp.createServer((session) => {
 			esm_class: pdu.esm_class, udh: sm.udh && sm.udh.length ? Buffer.concat(sm.udh).toString("hex") : "",
 			text: sm.message, registered_delivery: pdu.registered_delivery, message_id: id,
 		});
+		if (loseResp > 0) {
+			if (--loseResp === 0) {
+				say({ event: "drop" });
+				for (const s of [...bound]) {
+					bound.delete(s);
+					ignored.add(s);
+					s.close();
+				}
+			}
+			if (loseReceipt && pdu.registered_delivery & 1) receipt(pdu, id);
+			return;
+		}
 		session.send(pdu.response({ message_id: id }));
 		if (pdu.registered_delivery & 1) receipt(pdu, id);
 		if (dropAfter > 0 && --dropAfter === 0) {
@@ -132,6 +150,10 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
 	const c = JSON.parse(line);
 	if (c.cmd === "throttle") throttle = c.n;
 	if (c.cmd === "drop_after") dropAfter = c.n;
+	if (c.cmd === "lose_resp") {
+		loseResp = c.n;
+		loseReceipt = c.receipt !== false;
+	}
 	if (c.cmd === "silence") {
 		for (const s of bound) {
 			bound.delete(s);
