@@ -241,7 +241,7 @@ func TestKitAndNotes(t *testing.T) {
 			code string
 		}{
 			{muster.KitInput{ServiceNumber: "G1", Item: "blanket", Quantity: 2}, muster.ECONFLICT}, // 1 + 2 > 2
-			{muster.KitInput{ServiceNumber: "G1", Item: "sleeping bag"}, muster.ECONFLICT},          // has all due
+			{muster.KitInput{ServiceNumber: "G1", Item: "sleeping bag"}, muster.ECONFLICT},         // has all due
 			{muster.KitInput{ServiceNumber: "G1", Item: "blanket", Quantity: -1}, muster.EINVALID},
 			{muster.KitInput{ServiceNumber: "G1", Item: "helmet"}, muster.ENOTFOUND},
 			{muster.KitInput{ServiceNumber: "B1", Item: "blanket"}, muster.EUNPROCESSABLE},
