@@ -18,6 +18,9 @@ type LodgingSite struct {
 	Occupied int    `json:"occupied"`
 }
 
+// Free returns how many beds are free.
+func (s *LodgingSite) Free() int { return max(s.Capacity-s.Occupied, 0) }
+
 // Validate checks the site's name and capacity.
 func (s *LodgingSite) Validate() error {
 	s.Name = strings.TrimSpace(s.Name)
