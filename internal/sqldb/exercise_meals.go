@@ -32,8 +32,9 @@ func (db *DB) Meals(ctx context.Context, id int64) ([]*muster.MealDay, error) {
 		days[i] = &muster.MealDay{Date: e.Start.AddDays(i)}
 		index[days[i].Date.String()] = i
 	}
-	// marked[member][day]: the participant's attendance mark of the day.
-	marked := map[int64]map[int]bool{}
+	// marked[member][day] is the participant's attendance mark of the day:
+	// 0 none, 1 present, 2 absent.
+	marked := map[int64][]int8{}
 	rows, err := tx.QueryContext(ctx, `SELECT member_id, day, present FROM exercise_attendance WHERE exercise_id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("attendance for meals: %w", err)
@@ -48,9 +49,9 @@ func (db *DB) Meals(ctx context.Context, id int64) ([]*muster.MealDay, error) {
 		}
 		if i, ok := index[day]; ok {
 			if marked[member] == nil {
-				marked[member] = map[int]bool{}
+				marked[member] = make([]int8, len(days))
 			}
-			marked[member][i] = present != 0
+			marked[member][i] = int8(2 - present)
 		}
 	}
 	rows.Close()
@@ -80,10 +81,11 @@ func (db *DB) Meals(ctx context.Context, id int64) ([]*muster.MealDay, error) {
 		case answer == string(muster.AnswerNo):
 			from = len(days)
 		}
+		marks := marked[member]
 		for i, d := range days {
-			present, ok := marked[member][i]
-			if !ok {
-				present = i >= from && i <= to
+			present := i >= from && i <= to
+			if marks != nil && marks[i] != 0 {
+				present = marks[i] == 1
 			}
 			if present {
 				d.Expected++
