@@ -83,7 +83,8 @@ func lockSite(ctx context.Context, tx *Tx, id, siteID int64) (*muster.LodgingSit
 }
 
 // AssignLodging moves participants to a site (or to none), all or none:
-// every service number that is not a participant's is reported, and a move
+// every service number that is not a participant's, or is of a departed
+// one, is reported (a unit's departed participants are left out), and a move
 // that would put more participants in the site than it has beds is refused
 // (ECONFLICT naming the site and its capacity).
 func (db *DB) AssignLodging(ctx context.Context, id int64, in muster.LodgingInput) (int, error) {
@@ -114,7 +115,11 @@ func (db *DB) AssignLodging(ctx context.Context, id int64, in muster.LodgingInpu
 				continue
 			}
 			if r.departedAt != "" && in.Site != 0 {
+				if in.Unit != "" {
+					continue // a unit's bed is for those still here
+				}
 				details = append(details, muster.ErrorDetail{Field: "service_numbers", Message: fmt.Sprintf("%s departed at %s and needs no bed", r.ServiceNumber, clock(r.departedAt))})
+				continue
 			}
 			ids, numbers = append(ids, r.memberID), append(numbers, r.ServiceNumber)
 		}

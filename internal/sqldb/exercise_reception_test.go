@@ -147,6 +147,12 @@ func TestLodgingCapacity(t *testing.T) {
 		if _, err := db.Depart(clerk, e.ID, muster.ArrivalInput{ServiceNumber: "G1"}); err != nil {
 			t.Fatal(err)
 		}
+		// A departed member gets no bed: named, refused; left out of a unit.
+		_, err = db.AssignLodging(clerk, e.ID, muster.LodgingInput{Site: big.ID, ServiceNumbers: []string{"G1"}})
+		wantCode(t, err, muster.EUNPROCESSABLE)
+		if n, err := db.AssignLodging(clerk, e.ID, muster.LodgingInput{Site: small.ID, Unit: "GOM-MOZ-1"}); err != nil || n != 0 {
+			t.Fatalf("assign GOM-MOZ-1 with G1 departed = %d, %v", n, err)
+		}
 		r, err := db.Reception(ctx, e.ID)
 		if err != nil {
 			t.Fatal(err)

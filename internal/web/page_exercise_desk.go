@@ -57,11 +57,7 @@ func (s *Server) pageArrivalDeskScan(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		switch muster.ErrorCode(err) {
 		case muster.EINVALID, muster.ENOTFOUND, muster.ECONFLICT, muster.EUNPROCESSABLE, muster.EFORBIDDEN:
-			status := statusFor(err)
-			if muster.ErrorCode(err) == muster.ENOTFOUND {
-				status = http.StatusNotFound // a bad scanned link
-			}
-			s.renderDesk(w, r, status, &deskView{Exercise: e, Error: muster.ErrorMessage(err), Input: input})
+			s.renderDesk(w, r, statusFor(err), &deskView{Exercise: e, Error: muster.ErrorMessage(err), Input: input})
 		default:
 			s.pageError(w, r, err)
 		}
