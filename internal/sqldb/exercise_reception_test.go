@@ -1,8 +1,10 @@
 package sqldb_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -293,6 +295,60 @@ func TestKitAndNotes(t *testing.T) {
 		}
 		if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action IN ('exercise.kit.issue', 'exercise.kit.return', 'exercise.note')`); n != "4" {
 			t.Fatalf("%s audit entries for 2 issues, a return and a note", n)
+		}
+	})
+}
+
+// TestLodgingLastBed has 12 desks assign the last bed at once: one wins,
+// the others are refused, and the site is never over capacity.
+func TestLodgingLastBed(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e, _, _ := summonedExercise(t, db)
+		ctx := sqldbtest.System()
+		numbers := []string{"G1", "G2"}
+		for i := range 10 {
+			m := &muster.Member{ServiceNumber: "X" + strconv.Itoa(i), FamilyName: "Петров", GivenName: "Иван",
+				BirthDate: muster.DateOf(sqldbtest.Now.AddDate(-30, 0, 0)), Unit: "GOM-MOZ-1", Status: muster.StatusActive}
+			if err := db.CreateMember(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			numbers = append(numbers, m.ServiceNumber)
+		}
+		if err := db.AddParticipants(ctx, e.ID, muster.ParticipantsInput{ServiceNumbers: numbers}); err != nil {
+			t.Fatal(err)
+		}
+		tent := &muster.LodgingSite{Name: "Tent 1", Capacity: 1}
+		if err := db.CreateLodgingSite(ctx, e.ID, tent); err != nil {
+			t.Fatal(err)
+		}
+		// Open a connection per desk first (PostgreSQL; SQLite has one
+		// writer), so that the desks' transactions overlap rather than
+		// queue for new connections.
+		var wg sync.WaitGroup
+		for range numbers {
+			wg.Go(func() { db.ExecForBench(context.Background(), `SELECT pg_sleep(0.1)`) })
+		}
+		wg.Wait()
+		errs := make(chan error, len(numbers))
+		for _, sn := range numbers {
+			go func() {
+				_, err := db.AssignLodging(ctx, e.ID, muster.LodgingInput{Site: tent.ID, ServiceNumbers: []string{sn}})
+				errs <- err
+			}()
+		}
+		won := 0
+		for range numbers {
+			switch err := <-errs; muster.ErrorCode(err) {
+			case "":
+				won++
+			case muster.ECONFLICT:
+			default:
+				t.Errorf("assign: %v", err)
+			}
+		}
+		n := count(t, db, `SELECT count(*) FROM exercise_participants WHERE site_id = $1`, tent.ID)
+		if won != 1 || n != "1" {
+			t.Fatalf("%d desks won the one bed; %s in the tent", won, n)
 		}
 	})
 }
