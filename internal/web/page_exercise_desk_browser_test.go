@@ -83,4 +83,12 @@ func TestBrowserArrivalDesk(t *testing.T) {
 		t.Fatal(err)
 	}
 	saveShot(t, "exercise-reception.png", png)
+
+	// The reception page on a phone: the meals of each day.
+	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/exercises/1/reception"), chromedp.WaitVisible(chromedp.CSS("table.meals")))
+	wantText(t, ctx, "table.meals tbody", "2027-01-10")
+	if png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+		t.Fatal(err)
+	}
+	saveShot(t, "exercise-reception-phone.png", png)
 }
