@@ -243,7 +243,10 @@ func (db *DB) DeleteExercise(ctx context.Context, id int64) error {
 		if marks > 0 {
 			return muster.Errorf(muster.ECONFLICT, "Exercise %d has %d attendance marks; it cannot be deleted.", id, marks)
 		}
-		for _, q := range []string{`DELETE FROM exercise_participants WHERE exercise_id = $1`, `DELETE FROM exercises WHERE id = $1`} {
+		for _, q := range []string{`DELETE FROM exercise_kit_issues WHERE exercise_id = $1`, `DELETE FROM exercise_notes WHERE exercise_id = $1`,
+			`DELETE FROM exercise_participants WHERE exercise_id = $1`, `DELETE FROM exercise_kit_items WHERE exercise_id = $1`,
+			`DELETE FROM exercise_sites WHERE exercise_id = $1`, `DELETE FROM exercise_meals WHERE exercise_id = $1`,
+			`DELETE FROM exercises WHERE id = $1`} {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return fmt.Errorf("delete exercise %d: %w", id, err)
 			}

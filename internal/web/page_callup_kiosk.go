@@ -95,26 +95,37 @@ func (s *Server) kioskCallUp(r *http.Request) (*muster.CallUp, error) {
 // as it is, or the member of a scanned response link, which must be for
 // this call-up.
 func (s *Server) kioskMember(r *http.Request, c *muster.CallUp, input string) (sn, name string, err error) {
+	sn, name, callUp, err := s.scannedMember(r, input)
+	if err == nil && callUp != 0 && callUp != c.ID {
+		return "", "", muster.Errorf(muster.ECONFLICT, "This notice is for another call-up.")
+	}
+	return sn, name, err
+}
+
+// scannedMember returns the service number of what was typed or scanned at
+// a desk: a service number as it is (callUp 0), or the member and call-up
+// of a scanned response link.
+func (s *Server) scannedMember(r *http.Request, input string) (sn, name string, callUp int64, err error) {
 	if input == "" {
-		return "", "", muster.Errorf(muster.EINVALID, "Type a service number or scan a notice.")
+		return "", "", 0, muster.Errorf(muster.EINVALID, "Type a service number or scan a notice.")
 	}
 	m := responseLink.FindStringSubmatch(input)
 	if m == nil {
 		if len(input) > 64 || strings.ContainsAny(input, "/ ") {
-			return "", "", muster.Errorf(muster.EINVALID, "That is neither a service number nor a response link.")
+			return "", "", 0, muster.Errorf(muster.EINVALID, "That is neither a service number nor a response link.")
 		}
-		return input, "", nil
+		return input, "", 0, nil
 	}
 	// Tokens are lowercase; a kiosk keyboard may have capitalised one.
 	p, err := s.CallUps.AnswerPage(r.Context(), strings.ToLower(m[1]))
 	if err != nil {
 		if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-			return "", "", muster.Errorf(muster.ENOTFOUND, "This response link is not valid.")
+			return "", "", 0, muster.Errorf(muster.ENOTFOUND, "This response link is not valid.")
 		}
-		return "", "", err
+		return "", "", 0, err
 	}
-	if p.CallUp == nil || p.CallUp.ID != c.ID {
-		return "", "", muster.Errorf(muster.ECONFLICT, "This notice is for another call-up.")
+	if p.CallUp == nil {
+		return "", "", 0, muster.Errorf(muster.ENOTFOUND, "This response link is not valid.")
 	}
-	return p.ServiceNumber, p.Name, nil
+	return p.ServiceNumber, p.Name, p.CallUp.ID, nil
 }

@@ -42,6 +42,7 @@ type exerciseView struct {
 	Days         []muster.Date
 	Roles        []muster.ParticipantRole
 	Awards       []*muster.Award // of qualifications, newest first
+	Reception    *muster.Reception
 	CanPlan      bool
 	CanMark      bool
 	CanAward     bool                 // the exercise is over and the actor may plan
@@ -96,6 +97,11 @@ func (s *Server) exerciseView(r *http.Request) (*exerciseView, error) {
 	v := &exerciseView{Exercise: e, Participants: participants, Sheet: sheet, Roles: muster.ParticipantRoles, Awards: awards,
 		CanPlan: mayCallUp(r) == nil, CanMark: a != nil && a.Role.Can(muster.PermCheckIn)}
 	v.CanAward = v.CanPlan && s.today().After(e.End)
+	if s.Reception != nil {
+		if v.Reception, err = s.Reception.Reception(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	for d := e.Start; !d.After(e.End); d = d.AddDays(1) {
 		v.Days = append(v.Days, d)
 	}

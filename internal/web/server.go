@@ -28,6 +28,7 @@ type Services struct {
 	Unavailability muster.UnavailabilityService
 	Selection      muster.SelectionService
 	Exercises      muster.ExerciseService
+	Reception      muster.ReceptionService // nil leaves reception off the exercise page
 	Reports        muster.ReportService
 	Armory         muster.ArmoryService
 	// Ping reports whether the database answers, for /healthz.
