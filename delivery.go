@@ -37,10 +37,16 @@ const (
 	PurposeReminder DeliveryPurpose = "reminder" // to a member who has not answered
 	PurposeSelected DeliveryPurpose = "selected" // picked from those who said yes: report
 	PurposeStandby  DeliveryPurpose = "standby"  // said yes, not picked: stand by
+	PurposeExpiry   DeliveryPurpose = "expiry"   // a qualification expires soon (qualification_reminder.go)
 )
 
 // DeliveryPurposes lists every purpose.
-var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby}
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeExpiry}
+
+// Answerable reports whether a delivery of the purpose asks for an answer
+// and so carries a response link: all but an expiry reminder, which
+// belongs to no call-up.
+func (p DeliveryPurpose) Answerable() bool { return p != PurposeExpiry }
 
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
@@ -65,6 +71,10 @@ type Delivery struct {
 	ResponseURL string
 	// Attempts counts the claims of this delivery, this one included.
 	Attempts int
+	// Qualification (its code; Title is its name) and ExpiresOn are an
+	// expiry reminder's, whose CallUpID is 0.
+	Qualification string
+	ExpiresOn     Date
 }
 
 // DeliveredOnSend reports whether a provider's accepting a message on the

@@ -29,6 +29,7 @@ type Services struct {
 	Selection      muster.SelectionService
 	Exercises      muster.ExerciseService
 	Reports        muster.ReportService
+	Expiry         muster.ExpiryReminderService // commanders' expiry digests; nil hides them
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
