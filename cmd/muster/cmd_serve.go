@@ -145,6 +145,7 @@ func services(db *sqldb.DB) web.Services {
 		Templates: db, Unavailability: db, Selection: db, Exercises: db, Ping: db.Ping}
 	s.Reports = db
 	s.Expiry = db
+	s.Requirements, s.Coverage = db, db
 	return s
 }
 

@@ -22,6 +22,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/units/{code}", s.apiGetUnit)
 	api("PATCH /api/v1/units/{code}", s.apiUpdateUnit)
 	api("GET /api/v1/units/{code}/strength", s.apiUnitStrength)
+	api("GET /api/v1/units/{code}/requirements", s.apiUnitRequirements)
+	api("PUT /api/v1/units/{code}/requirements", s.apiSetUnitRequirements)
 
 	api("GET /api/v1/members", s.apiListMembers)
 	api("POST /api/v1/members", s.apiCreateMember)
@@ -73,6 +75,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/exercises/{id}/awards", s.apiExerciseAwards)
 	api("POST /api/v1/exercises/{id}/awards", s.apiAwardQualification)
 	api("GET /api/v1/reports/participation", s.apiParticipation)
+	api("GET /api/v1/reports/qualifications", s.apiQualificationCoverage)
 	api("GET /api/v1/units/{code}/calendar.ics", s.apiUnitCalendar)
 	api("GET /api/v1/calendar-feeds", s.apiListCalendarFeeds)
 	api("POST /api/v1/calendar-feeds", s.apiCreateCalendarFeed)
@@ -87,6 +90,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /{$}", s.pageDashboard)
 	page("GET /units", s.pageUnits)
 	page("GET /units/{code}", s.pageUnit)
+	page("POST /units/{code}/requirements", s.pageSetUnitRequirements)
 	page("GET /members", s.pageMembers)
 	page("GET /members/{service_number}", s.pageMember)
 	page("GET /members/{service_number}/edit", s.pageMemberEdit)
@@ -120,6 +124,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /exercises/{id}/print", s.pageAttendancePrint)
 	page("POST /exercises/{id}/awards", s.pageAwardQualification)
 	page("GET /reports/participation", s.pageParticipation)
+	page("GET /reports/qualifications", s.pageQualificationCoverage)
 	// The SMS gateway's webhooks: server to server, with the gateway's key.
 	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)
 	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)

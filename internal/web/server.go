@@ -30,6 +30,8 @@ type Services struct {
 	Exercises      muster.ExerciseService
 	Reports        muster.ReportService
 	Expiry         muster.ExpiryReminderService // commanders' expiry digests; nil hides them
+	Requirements   muster.UnitRequirementService
+	Coverage       muster.CoverageService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
