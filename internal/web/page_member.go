@@ -16,6 +16,8 @@ type memberView struct {
 
 	// Unavailable lists the periods in which the member cannot be called.
 	Unavailable []*muster.Unavailability
+	// Feed is the member's calendar feed block (page_calendar_feed.go).
+	Feed *feedBlock
 }
 
 // pageMember shows every field of a member, the qualifications marked
@@ -38,10 +40,15 @@ func (s *Server) pageMember(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	feed, err := s.calendarFeedBlock(ctx, r, "", m.ServiceNumber)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	today := s.today()
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "member", &view{Title: m.FamilyName + " " + m.GivenName, Nav: "members",
 		Data: memberView{Member: m, Quals: qualMarks(m.Qualifications, today), History: history,
 			Today: today.String(), CanEdit: a != nil && a.Role.Can(muster.PermWriteRoster),
-			Unavailable: unavailable}})
+			Unavailable: unavailable, Feed: feed}})
 }

@@ -38,6 +38,8 @@ type unitView struct {
 	Strength []strengthRow // the unit first, then its children
 	// Requirements is the unit's requirements form (page_unit_requirement.go).
 	Requirements *requirementsForm
+	// Feed is the unit's calendar feed block (page_calendar_feed.go).
+	Feed *feedBlock
 }
 
 // pageUnit shows a unit with its strength and its children's.
@@ -55,6 +57,10 @@ func (s *Server) pageUnit(w http.ResponseWriter, r *http.Request) {
 	}
 	v := unitView{Unit: u, Strength: strengthRows(list)}
 	if v.Requirements, err = s.requirementsForm(ctx, u.Code); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if v.Feed, err = s.calendarFeedBlock(ctx, r, u.Code, ""); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
