@@ -47,6 +47,7 @@ type exerciseView struct {
 	CanAward     bool                 // the exercise is over and the actor may plan
 	Problems     []muster.ErrorDetail // of the last attendance or participants change
 	Error        string
+	Summon       *summonForm // for those who may plan (page_exercise_summon.go)
 }
 
 // pageExercise answers GET /exercises/{id}?day=YYYY-MM-DD: the exercise,
@@ -96,6 +97,11 @@ func (s *Server) exerciseView(r *http.Request) (*exerciseView, error) {
 	v := &exerciseView{Exercise: e, Participants: participants, Sheet: sheet, Roles: muster.ParticipantRoles, Awards: awards,
 		CanPlan: mayCallUp(r) == nil, CanMark: a != nil && a.Role.Can(muster.PermCheckIn)}
 	v.CanAward = v.CanPlan && s.today().After(e.End)
+	if v.CanPlan {
+		if v.Summon, err = s.newSummonForm(r, e); err != nil {
+			return nil, err
+		}
+	}
 	for d := e.Start; !d.After(e.End); d = d.AddDays(1) {
 		v.Days = append(v.Days, d)
 	}

@@ -121,6 +121,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /exercises/{id}/edit", s.pageExerciseEdit)
 	page("POST /exercises/{id}", s.pageExerciseSave)
 	page("POST /exercises/{id}/participants", s.pageAddParticipants)
+	page("POST /exercises/{id}/summon", s.pageSummon)
 	page("POST /exercises/{id}/attendance", s.pageMarkAttendance)
 	page("POST /exercises/{id}/sheet", s.pageUploadAttendance)
 	page("GET /exercises/{id}/print", s.pageAttendancePrint)
