@@ -27,10 +27,10 @@ func (c *unitCoverage) needed(q int64) int { return max(c.own[q], c.childNeed[q]
 func (c *unitCoverage) gap(q int64) int    { return max(c.own[q]-c.holders[q], c.childGap[q], 0) }
 
 // QualificationCoverage counts, in one snapshot, the subtree's members
-// by unit and status, valid holders by qualification and unit in the
-// order of the index member_qualifications_valid (no sort), the discharged among them (few; they
-// are taken off), and the requirements: four GROUP BY queries by unit,
-// none per unit, rolled up the tree in memory as Participation does.
+// by unit and status, valid holders by qualification and unit, the
+// discharged among them (few; they are taken off), and the requirements:
+// four GROUP BY queries by unit, none per unit, rolled up the tree in
+// memory as Participation does.
 func (db *DB) QualificationCoverage(ctx context.Context, f muster.CoverageFilter) (*muster.CoverageReport, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -52,8 +52,21 @@ func (db *DB) QualificationCoverage(ctx context.Context, f muster.CoverageFilter
 	today := db.today()
 	root, discharged := units[0].ID, string(muster.StatusDischarged)
 	const inSubtree = " IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
-	err = eachUnitCount(ctx, tx, `SELECT m.unit_id, CASE WHEN m.status = $2 THEN 0 ELSE 1 END, count(*) FROM members m
-		WHERE m.unit_id`+inSubtree+` GROUP BY m.unit_id, m.status`, []any{root, discharged}, func(unit, current int64, n int) {
+	// The whole force's members and holders are every row: without the
+	// subtree's test per row they are counted in about half the time.
+	whole, err := wholeForce(ctx, tx, root)
+	if err != nil {
+		return nil, err
+	}
+	var members, holders where
+	current := members.next(discharged)
+	holders.add("mq.expires_on >= ?", today.String())
+	if !whole {
+		members.inSubtree("m.unit_id", root)
+		holders.inSubtree("mq.unit_id", root)
+	}
+	err = eachUnitCount(ctx, tx, `SELECT m.unit_id, CASE WHEN m.status = `+current+` THEN 0 ELSE 1 END, count(*) FROM members m`+
+		members.sql()+` GROUP BY m.unit_id, m.status`, members.args, func(unit, current int64, n int) {
 		if c := byUnit[unit]; c != nil {
 			c.members += int(current) * n
 		}
@@ -61,17 +74,9 @@ func (db *DB) QualificationCoverage(ctx context.Context, f muster.CoverageFilter
 	if err != nil {
 		return nil, fmt.Errorf("coverage members: %w", err)
 	}
-	// The whole force's holders are every valid row: without the
-	// subtree's test per row the count takes half the time.
-	holders, args := `SELECT mq.unit_id, mq.qualification_id, count(*) FROM member_qualifications mq
-		WHERE mq.unit_id`+inSubtree+` AND mq.expires_on >= $2 GROUP BY mq.qualification_id, mq.unit_id`, []any{root, today.String()}
-	if whole, err := wholeForce(ctx, tx, root); err != nil {
-		return nil, err
-	} else if whole {
-		holders, args = `SELECT mq.unit_id, mq.qualification_id, count(*) FROM member_qualifications mq
-		WHERE mq.expires_on >= $1 GROUP BY mq.qualification_id, mq.unit_id`, args[1:]
-	}
-	err = eachUnitCount(ctx, tx, holders, args, func(unit, q int64, n int) {
+	// In the order of the index member_qualifications_valid: no sort.
+	err = eachUnitCount(ctx, tx, `SELECT mq.unit_id, mq.qualification_id, count(*) FROM member_qualifications mq`+
+		holders.sql()+` GROUP BY mq.qualification_id, mq.unit_id`, holders.args, func(unit, q int64, n int) {
 		if c := byUnit[unit]; c != nil {
 			c.holders[q] += n
 		}
@@ -79,6 +84,8 @@ func (db *DB) QualificationCoverage(ctx context.Context, f muster.CoverageFilter
 	if err != nil {
 		return nil, fmt.Errorf("coverage holders: %w", err)
 	}
+	// The discharged are few; the subtree's test lets SQLite find them by
+	// the index members_unit (unit_id, status) even for the whole force.
 	err = eachUnitCount(ctx, tx, `SELECT mq.unit_id, mq.qualification_id, count(*) FROM members m
 		JOIN member_qualifications mq ON mq.member_id = m.id
 		WHERE m.unit_id`+inSubtree+` AND m.status = $2 AND mq.expires_on >= $3 GROUP BY mq.unit_id, mq.qualification_id`,

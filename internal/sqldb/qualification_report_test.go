@@ -93,6 +93,12 @@ func TestUnitRequirementsAndCoverage(t *testing.T) {
 			"GOM-MOZ 3 MED 1/1 gap 0 33% RIF 2/3 gap 2 67%",
 			"GOM-MOZ-1 2 MED 1/1 gap 0 50% RIF 1/3 gap 2 50%",
 		})
+		// A subtree's report has the same lines as the whole force's.
+		gom, err := db.QualificationCoverage(commander, muster.CoverageFilter{Unit: "GOM", Depth: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameList(t, "coverage of GOM", coverageLines(gom), coverageLines(rep)[3:])
 		// GOM-MOZ itself needs 2 riflemen and has them; GOM-MOZ-1's
 		// shortfall of 2 is not filled by X1, who is not in GOM-MOZ-1.
 		if rep.Date != date(t, "2026-11-23") {
