@@ -45,13 +45,19 @@ const (
 	PurposeReminder DeliveryPurpose = "reminder" // to a member who has not answered
 	PurposeSelected DeliveryPurpose = "selected" // picked from those who said yes: report
 	PurposeStandby  DeliveryPurpose = "standby"  // said yes, not picked: stand by
+	PurposeExpiry   DeliveryPurpose = "expiry"   // a qualification expires soon (qualification_reminder.go)
 	// PurposeConfirmation confirms an answer the member gave by SMS, by
 	// SMS; its text is the delivery's own (Delivery.Text).
 	PurposeConfirmation DeliveryPurpose = "confirmation"
 )
 
 // DeliveryPurposes lists every purpose.
-var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation}
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation, PurposeExpiry}
+
+// Answerable reports whether a delivery of the purpose asks for an answer
+// and so carries a response link: all but an expiry reminder, which
+// belongs to no call-up.
+func (p DeliveryPurpose) Answerable() bool { return p != PurposeExpiry }
 
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
@@ -79,6 +85,10 @@ type Delivery struct {
 	Text string
 	// Attempts counts the claims of this delivery, this one included.
 	Attempts int
+	// Qualification (its code; Title is its name) and ExpiresOn are an
+	// expiry reminder's, whose CallUpID is 0.
+	Qualification string
+	ExpiresOn     Date
 }
 
 // DeliveredOnSend reports whether a provider's accepting a message on the

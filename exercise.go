@@ -214,6 +214,11 @@ type DayRow struct {
 type SummonInput struct {
 	CallUp *CallUp
 	Track  string
+	// Role is the participants' role (trainee when empty).
+	Role ParticipantRole
+	// DryRun does everything but commit: CallUp.Targeted says how many
+	// would be summoned, and nothing changes.
+	DryRun bool
 }
 
 // CalendarFeed is a secret address at which a calendar app reads the
@@ -258,8 +263,9 @@ type ExerciseService interface {
 	// taking part gets the new role and track.
 	AddParticipants(ctx context.Context, id int64, in ParticipantsInput) error
 	// Summon creates the call-up (kind exercise) and records the members it
-	// targets as trainees, in one transaction; it sets in.CallUp's ID and
-	// Targeted.
+	// targets as participants of in.Role, in one transaction; it sets
+	// in.CallUp's ID and Targeted (with DryRun, Targeted alone, and rolls
+	// back).
 	Summon(ctx context.Context, id int64, in SummonInput) error
 	Participants(ctx context.Context, id int64) ([]*Participant, error)
 

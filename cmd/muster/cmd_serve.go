@@ -26,7 +26,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	publicURL := fs.String("public-url", "", "base URL of the response links in notices, e.g. https://muster.example (default: the request's host, over http)")
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
 	delivery := addDeliveryFlags(fs)
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI]"); err != nil {
+	expiryLeads := fs.String("expiry-leads", "60,14", "days before a qualification expires to remind its holder and their commanders, joined by commas")
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI] [-expiry-leads DAYS,...]"); err != nil {
 		return err
 	}
 	if path := e.getenv("MUSTER_CPUPROFILE"); path != "" {
@@ -37,6 +38,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		defer stop()
 	}
 	if err := checkPublicURL(*publicURL); err != nil {
+		return err
+	}
+	leads, err := parseLeads(*expiryLeads)
+	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
@@ -96,6 +101,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	escalated := make(chan error, 1)
 	go func() { escalated <- escalator(db, logger).Run(escCtx) }()
 	defer func() { stopEscalator(); <-escalated }()
+	reminded := make(chan error, 1)
+	go func() { reminded <- delivery.reminder(db, leads, push != nil, logger).Run(escCtx) }()
+	defer func() { stopEscalator(); <-reminded }()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
@@ -137,6 +145,8 @@ func services(db *sqldb.DB) web.Services {
 		Templates: db, Unavailability: db, Selection: db, Exercises: db, Reception: db, Ping: db.Ping}
 	s.Reports = db
 	s.Armory = db
+	s.Expiry = db
+	s.Requirements, s.Coverage = db, db
 	return s
 }
 

@@ -52,6 +52,8 @@ func TestExitStatus(t *testing.T) {
 		{name: "user without login", args: []string{"user", "create", "-role", "clerk", "-unit", "GOM"}, stdin: "x\n", code: 2, stderr: "usage: muster user create"},
 		{name: "backup without FILE", args: []string{"backup"}, code: 2, stderr: "usage: muster backup"},
 		{name: "demo size", args: []string{"demo", "-members", "-1"}, code: 2, stderr: "-members must be from 0"},
+		{name: "expiry leads", args: []string{"serve", "-expiry-leads", "60,0"}, code: 2, stderr: "-expiry-leads: expiry reminder leads: 0 is not from 1 to 366 days"},
+		{name: "expiry leads text", args: []string{"serve", "-expiry-leads", "sixty"}, code: 2, stderr: `"sixty" is not a number of days`},
 		{name: "help", args: []string{"help"}, code: 0, stdout: "usage: muster COMMAND"},
 
 		{name: "no such file", args: []string{"import", "members", testdata("nosuch.csv")}, code: 1,

@@ -227,10 +227,12 @@ func (d *Dispatcher) process(ctx context.Context, job muster.Delivery) {
 	switch {
 	case ch == nil:
 		err = Permanent(fmt.Errorf("no %s channel", job.Channel))
-	case job.Token == "":
+	case job.Token == "" && job.Purpose.Answerable():
 		err = Permanent(errors.New("no response token: an id is too large"))
 	default:
-		job.ResponseURL = strings.TrimRight(d.BaseURL, "/") + "/r/" + job.Token
+		if job.Token != "" {
+			job.ResponseURL = strings.TrimRight(d.BaseURL, "/") + "/r/" + job.Token
+		}
 		sendCtx, cancel := context.WithTimeout(ctx, d.SendTimeout)
 		providerID, err = ch.Send(sendCtx, job)
 		cancel()

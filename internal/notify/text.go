@@ -38,6 +38,9 @@ var (
 
 // EmailSubject returns the subject of the delivery's e-mail.
 func EmailSubject(d muster.Delivery) string {
+	if d.Purpose == muster.PurposeExpiry {
+		return expirySubject(d)
+	}
 	if lead, ok := emailLead[d.Purpose]; ok {
 		return lead + d.Title
 	}
@@ -46,6 +49,9 @@ func EmailSubject(d muster.Delivery) string {
 
 // EmailBody returns the plain-text body of the delivery's e-mail.
 func EmailBody(d muster.Delivery, loc *time.Location) string {
+	if d.Purpose == muster.PurposeExpiry {
+		return expiryBody(d)
+	}
 	var b strings.Builder
 	b.WriteString(leads[d.Purpose])
 	fmt.Fprintf(&b, "%s\n\n%s\n\n", d.Title, d.Message)
@@ -66,6 +72,9 @@ func EmailBody(d muster.Delivery, loc *time.Location) string {
 func SMSText(d muster.Delivery, loc *time.Location) string {
 	if d.Text != "" {
 		return d.Text
+	}
+	if d.Purpose == muster.PurposeExpiry {
+		return expirySMS(d)
 	}
 	title := smsLead[d.Purpose] + d.Title
 	when := "by " + reportBy(d.ReportBy, loc, "02.01 15:04")

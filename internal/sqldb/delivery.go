@@ -93,9 +93,12 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]muster.Delivery, error) {
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
+	// A call-up's delivery, or an expiry reminder's (callup_id 0).
 	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts, d.body,
-		m.service_number, m.family_name, m.given_name, c.title, c.kind, c.message, c.assembly_point, c.report_by, c.drill
-		FROM deliveries d JOIN members m ON m.id = d.member_id JOIN callups c ON c.id = d.callup_id`+w.sql()+` ORDER BY d.id`, w.args...)
+		m.service_number, m.family_name, m.given_name, COALESCE(c.title, q.name, ''), COALESCE(c.kind, ''), COALESCE(c.message, ''),
+		COALESCE(c.assembly_point, ''), COALESCE(c.report_by, ''), COALESCE(c.drill, 0), COALESCE(q.code, ''), COALESCE(r.expires_on, '')
+		FROM deliveries d JOIN members m ON m.id = d.member_id LEFT JOIN callups c ON c.id = d.callup_id
+		LEFT JOIN expiry_reminders r ON r.id = d.reminder_id AND d.reminder_id <> 0 LEFT JOIN qualifications q ON q.id = r.qualification_id`+w.sql()+` ORDER BY d.id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read claimed deliveries: %w", err)
 	}
@@ -103,13 +106,19 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 	out := make([]muster.Delivery, 0, len(ids))
 	for rows.Next() {
 		var d muster.Delivery
-		var family, given, reportBy string
+		var family, given, reportBy, expires string
 		var drill int
 		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts, &d.Text,
-			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill); err != nil {
+			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill,
+			&d.Qualification, &expires); err != nil {
 			return nil, err
 		}
 		d.Name, d.ReportBy, d.Drill = family+" "+given, parseTime(reportBy), drill != 0
+		if !d.Purpose.Answerable() {
+			d.ExpiresOn, _ = muster.ParseDate(expires)
+			out = append(out, d) // no call-up to answer: no token
+			continue
+		}
 		// "" when an id is beyond what a token can carry; the dispatcher
 		// fails such a delivery rather than send a notice without a link.
 		d.Token = answertoken.Sign(key, d.CallUpID, d.MemberID)

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -202,7 +203,13 @@ func (db *DB) Summon(ctx context.Context, id int64, in muster.SummonInput) error
 		return fieldError(muster.EINVALID, "callup", "required")
 	}
 	c.Kind = muster.CallUpExercise
-	return db.writeTx(ctx, func(tx *Tx) error {
+	if in.Role == "" {
+		in.Role = muster.RoleTrainee
+	}
+	if !in.Role.Valid() {
+		return fieldError(muster.EINVALID, "role", "must be trainee, instructor or staff")
+	}
+	err := db.writeTx(ctx, func(tx *Tx) error {
 		e, err := exerciseIn(ctx, tx, tx.actor, muster.PermCallUp, id)
 		if err != nil {
 			return err
@@ -226,13 +233,21 @@ func (db *DB) Summon(ctx context.Context, id int64, in muster.SummonInput) error
 			SELECT CAST($1 AS BIGINT), cm.member_id, cm.unit_id, CAST($2 AS TEXT), CAST($3 AS TEXT), cm.callup_id, CAST($4 AS TEXT)
 			FROM callup_members cm WHERE cm.callup_id = $5
 			AND NOT EXISTS (SELECT 1 FROM exercise_participants p WHERE p.exercise_id = $1 AND p.member_id = cm.member_id)`,
-			id, string(muster.RoleTrainee), in.Track, formatTime(tx.now), c.ID)
+			id, string(in.Role), in.Track, formatTime(tx.now), c.ID)
 		if err != nil {
 			return fmt.Errorf("summon participants: %w", err)
 		}
+		if in.DryRun {
+			return errDryRun // every check passed: roll back
+		}
 		return tx.audit(ctx, "exercise.summon", "exercise", strconv.FormatInt(id, 10), nil,
-			map[string]any{"callup": c.ID, "targeted": c.Targeted, "track": in.Track})
+			map[string]any{"callup": c.ID, "targeted": c.Targeted, "track": in.Track, "role": in.Role})
 	})
+	if errors.Is(err, errDryRun) {
+		c.ID = 0
+		return nil
+	}
+	return err
 }
 
 // Participants returns an exercise's participants by unit and name.

@@ -16,15 +16,16 @@ type participantList struct {
 // call-up's fields without its kind (always exercise), with the title and
 // unit defaulting to the exercise's, and the track the summoned follow.
 type summonInput struct {
-	Title         string              `json:"title"`
-	Unit          string              `json:"unit"`
-	Filter        muster.CallUpFilter `json:"filter"`
-	Message       string              `json:"message"`
-	AssemblyPoint string              `json:"assembly_point"`
-	ReportBy      string              `json:"report_by"` // RFC 3339
-	Channels      []muster.Channel    `json:"channels"`
-	Drill         bool                `json:"drill"`
-	Track         string              `json:"track"`
+	Title         string                 `json:"title"`
+	Unit          string                 `json:"unit"`
+	Filter        muster.CallUpFilter    `json:"filter"`
+	Message       string                 `json:"message"`
+	AssemblyPoint string                 `json:"assembly_point"`
+	ReportBy      string                 `json:"report_by"` // RFC 3339
+	Channels      []muster.Channel       `json:"channels"`
+	Drill         bool                   `json:"drill"`
+	Track         string                 `json:"track"`
+	Role          muster.ParticipantRole `json:"role"`
 }
 
 // summonResult is the answer of a summons.
@@ -95,7 +96,7 @@ func (s *Server) apiSummon(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &muster.CallUp{Title: in.Title, Kind: muster.CallUpExercise, Unit: in.Unit, Filter: in.Filter, Message: in.Message,
 		AssemblyPoint: in.AssemblyPoint, ReportBy: reportBy, Channels: in.Channels, Drill: in.Drill}
-	if err := s.Exercises.Summon(r.Context(), id, muster.SummonInput{CallUp: c, Track: in.Track}); err != nil {
+	if err := s.Exercises.Summon(r.Context(), id, muster.SummonInput{CallUp: c, Track: in.Track, Role: in.Role}); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

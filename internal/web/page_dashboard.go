@@ -58,6 +58,8 @@ func strengthRows(list []muster.UnitStrength) []strengthRow {
 // unit the actor sees (normally one: the actor's own unit).
 type dashboardView struct {
 	Tables []strengthTable
+	// Expiry is a commander's latest digest of expiry reminders, or nil.
+	Expiry *muster.ExpiryDigest
 }
 
 // strengthTable is the strength of one unit and two levels below it.
@@ -84,6 +86,10 @@ func (s *Server) pageDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Tables = append(data.Tables, strengthTable{Unit: u, Rows: strengthRows(list)})
 	}
+	if data.Expiry, err = s.expiryDigest(ctx); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "dashboard", &view{Title: "Dashboard", Nav: "dashboard", Data: data})
 }
 
@@ -108,4 +114,17 @@ func (s *Server) topUnits(ctx context.Context) ([]*muster.Unit, error) {
 		}
 	}
 	return roots, nil
+}
+
+// expiryDigest returns the signed-in commander's latest digest of
+// qualifications about to expire, or nil for anyone else or none yet.
+func (s *Server) expiryDigest(ctx context.Context) (*muster.ExpiryDigest, error) {
+	if a := muster.ActorFrom(ctx); s.Expiry == nil || a == nil || a.Kind != "user" || a.Role != muster.RoleCommander {
+		return nil, nil
+	}
+	d, err := s.Expiry.FindExpiryDigest(ctx, 100)
+	if muster.ErrorCode(err) == muster.ENOTFOUND {
+		return nil, nil
+	}
+	return d, err
 }

@@ -48,6 +48,7 @@ type exerciseView struct {
 	CanAward     bool                 // the exercise is over and the actor may plan
 	Problems     []muster.ErrorDetail // of the last attendance or participants change
 	Error        string
+	Summon       *summonForm // for those who may plan (page_exercise_summon.go)
 }
 
 // pageExercise answers GET /exercises/{id}?day=YYYY-MM-DD: the exercise,
@@ -99,6 +100,11 @@ func (s *Server) exerciseView(r *http.Request) (*exerciseView, error) {
 	v.CanAward = v.CanPlan && s.today().After(e.End)
 	if s.Reception != nil {
 		if v.Reception, err = s.Reception.Reception(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if v.CanPlan {
+		if v.Summon, err = s.newSummonForm(r, e); err != nil {
 			return nil, err
 		}
 	}

@@ -18,6 +18,8 @@ type memberView struct {
 	Unavailable []*muster.Unavailability
 	// Kit lists the items issued to the member.
 	Kit []*muster.Item
+	// Feed is the member's calendar feed block (page_calendar_feed.go).
+	Feed *feedBlock
 }
 
 // pageMember shows every field of a member, the qualifications marked
@@ -47,10 +49,15 @@ func (s *Server) pageMember(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	feed, err := s.calendarFeedBlock(ctx, r, "", m.ServiceNumber)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	today := s.today()
 	a := muster.ActorFrom(ctx)
 	s.render(w, r, http.StatusOK, "member", &view{Title: m.FamilyName + " " + m.GivenName, Nav: "members",
 		Data: memberView{Member: m, Quals: qualMarks(m.Qualifications, today), History: history,
 			Today: today.String(), CanEdit: a != nil && a.Role.Can(muster.PermWriteRoster),
-			Unavailable: unavailable, Kit: kit.Items}})
+			Unavailable: unavailable, Kit: kit.Items, Feed: feed}})
 }

@@ -12,20 +12,20 @@ import (
 type participationView struct {
 	Report     *muster.ParticipationReport
 	Prev, Next int
-	Chart      participationChart
+	Chart      barChart
 	CSV        string // the address of the same report as CSV
 }
 
-// participationChart is the report's bar chart, drawn as inline SVG: one
-// bar per unit, its length the unit's share of members taking part.
-type participationChart struct {
+// barChart is a horizontal bar chart of shares, drawn as inline SVG by
+// the "barchart" template: one bar per label, its length the share.
+type barChart struct {
 	Width, Height int
-	Desc          string
-	Bars          []participationBar
+	Title, Desc   string
+	Bars          []chartBar
 }
 
-// participationBar is one unit's bar; coordinates in SVG user units.
-type participationBar struct {
+// chartBar is one bar; coordinates in SVG user units.
+type chartBar struct {
 	Label, Percent       string
 	Y, TextY, BarW, Full int
 }
@@ -35,19 +35,31 @@ const (
 	chartLabelW = 140
 	chartBarW   = 360
 	chartRow    = 28
-	chartBar    = 18
+	chartBarH   = 18
 )
 
-// newParticipationChart lays out the bars of the report's units.
-func newParticipationChart(rep *muster.ParticipationReport) participationChart {
-	c := participationChart{Width: chartLabelW + chartBarW + 60, Height: chartRow*len(rep.Units) + 8,
-		Desc: fmt.Sprintf("Share of members who took part in exercises in %d, per unit of %s; the table below gives the numbers.", rep.Year, rep.Unit)}
-	for i, p := range rep.Units {
+// newBarChart lays out one bar per label with its share (0 to 1; more is
+// drawn full) and its percentage for people.
+func newBarChart(title, desc string, labels, percents []string, shares []float64) barChart {
+	c := barChart{Width: chartLabelW + chartBarW + 60, Height: chartRow*len(labels) + 8, Title: title, Desc: desc}
+	for i, label := range labels {
 		y := 4 + i*chartRow
-		c.Bars = append(c.Bars, participationBar{Label: p.Unit, Percent: p.Percent(), Y: y, TextY: y + chartBar - 4,
-			BarW: int(p.Share*chartBarW + 0.5), Full: chartBarW})
+		c.Bars = append(c.Bars, chartBar{Label: label, Percent: percents[i], Y: y, TextY: y + chartBarH - 4,
+			BarW: int(min(shares[i], 1)*chartBarW + 0.5), Full: chartBarW})
 	}
 	return c
+}
+
+// newParticipationChart draws the share of each unit's members taking part.
+func newParticipationChart(rep *muster.ParticipationReport) barChart {
+	var labels, percents []string
+	var shares []float64
+	for _, p := range rep.Units {
+		labels, percents, shares = append(labels, p.Unit), append(percents, p.Percent()), append(shares, p.Share)
+	}
+	return newBarChart(fmt.Sprintf("Share of members taking part, %d", rep.Year),
+		fmt.Sprintf("Share of members who took part in exercises in %d, per unit of %s; the table below gives the numbers.", rep.Year, rep.Unit),
+		labels, percents, shares)
 }
 
 // pageParticipation answers GET

@@ -36,6 +36,10 @@ func (s *Server) pageUnits(w http.ResponseWriter, r *http.Request) {
 type unitView struct {
 	Unit     *muster.Unit
 	Strength []strengthRow // the unit first, then its children
+	// Requirements is the unit's requirements form (page_unit_requirement.go).
+	Requirements *requirementsForm
+	// Feed is the unit's calendar feed block (page_calendar_feed.go).
+	Feed *feedBlock
 }
 
 // pageUnit shows a unit with its strength and its children's.
@@ -51,6 +55,14 @@ func (s *Server) pageUnit(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "unit", &view{Title: u.Name, Nav: "units",
-		Data: unitView{Unit: u, Strength: strengthRows(list)}})
+	v := unitView{Unit: u, Strength: strengthRows(list)}
+	if v.Requirements, err = s.requirementsForm(ctx, u.Code); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if v.Feed, err = s.calendarFeedBlock(ctx, r, u.Code, ""); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "unit", &view{Title: u.Name, Nav: "units", Data: v})
 }

@@ -31,6 +31,9 @@ type Services struct {
 	Reception      muster.ReceptionService // nil leaves reception off the exercise page
 	Reports        muster.ReportService
 	Armory         muster.ArmoryService
+	Expiry         muster.ExpiryReminderService // commanders' expiry digests; nil hides them
+	Requirements   muster.UnitRequirementService
+	Coverage       muster.CoverageService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }

@@ -1,0 +1,82 @@
+// Package remind runs the daily reminders before members' qualifications
+// expire. The day's run is claimed in the database (sqldb's daily_runs),
+// so several processes may each run a Reminder and the day is still done
+// once; the Reminder only decides when to ask.
+package remind
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/muster-force/muster"
+)
+
+// Reminder asks for the day's expiry reminders on an interval: a run
+// already done for the day costs one conflicting insert, so an hourly
+// check sends each day's reminders within an hour of midnight UTC, or of
+// a start.
+type Reminder struct {
+	Store   muster.ExpiryReminderService
+	Options muster.ExpiryOptions
+	// Interval is the pause between checks (1 hour).
+	Interval time.Duration
+	// Now is the clock that decides the day (time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+
+	mu      sync.Mutex // protects running
+	running bool
+}
+
+// Tick runs the reminders of the day of now, if no process has yet.
+func (r *Reminder) Tick(ctx context.Context, now time.Time) (*muster.ExpiryRun, error) {
+	return r.Store.RunExpiryReminders(ctx, now, r.Options)
+}
+
+// Run ticks at once and then every Interval until ctx ends, logging what
+// it did and what failed (a failed day is tried again at the next tick).
+// It returns nil when ctx ends, or an error when it is running already.
+func (r *Reminder) Run(ctx context.Context) error {
+	r.mu.Lock()
+	if r.running {
+		r.mu.Unlock()
+		return errors.New("remind: the reminder is running already")
+	}
+	r.running = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.running = false
+		r.mu.Unlock()
+	}()
+	interval, now, logger := r.Interval, r.Now, r.Logger
+	if interval <= 0 {
+		interval = time.Hour
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		run, err := r.Tick(ctx, now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("expiry reminders", "err", err)
+		case err == nil && run.Ran:
+			logger.Info("expiry reminders", "day", run.Day.String(), "reminders", run.Reminders,
+				"deliveries", run.Deliveries, "digests", run.Digests)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
