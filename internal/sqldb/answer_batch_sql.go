@@ -24,7 +24,7 @@ import (
 type answerStmts struct {
 	closes  *sql.Stmt // $1 call-up → report_by
 	current *sql.Stmt // $1 [[callup, member], …] → each member's row
-	update  *sql.Stmt // $1 answered_at, $2 [[callup, member, answer, eta, reason], …]
+	update  *sql.Stmt // $1 answered_at, $2 [[callup, member, answer, eta, reason, via], …]
 	insert  *sql.Stmt // $1 at, $2 [[callup, member, answer, eta, reason, via], …], in order
 }
 
@@ -37,7 +37,8 @@ func answerSQL(d dialect) []string {
 			`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
 				FROM json_array_elements($1::json) AS v(e)
 				JOIN callup_members cm ON cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
-			`UPDATE callup_members AS cm SET answer = v.e ->> 2, eta_minutes = (v.e ->> 3)::int, reason = v.e ->> 4, answered_at = $1
+			`UPDATE callup_members AS cm SET answer = v.e ->> 2, eta_minutes = (v.e ->> 3)::int, reason = v.e ->> 4, answer_via = v.e ->> 5,
+				answered_at = $1
 				FROM json_array_elements($2::json) AS v(e)
 				WHERE cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
 			`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
@@ -50,7 +51,8 @@ func answerSQL(d dialect) []string {
 		`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
 			FROM json_each($1) AS v
 			JOIN callup_members cm ON cm.callup_id = v.value ->> 0 AND cm.member_id = v.value ->> 1`,
-		`UPDATE callup_members SET answer = v.value ->> 2, eta_minutes = v.value ->> 3, reason = v.value ->> 4, answered_at = $1
+		`UPDATE callup_members SET answer = v.value ->> 2, eta_minutes = v.value ->> 3, reason = v.value ->> 4, answer_via = v.value ->> 5,
+			answered_at = $1
 			FROM json_each($2) AS v
 			WHERE callup_members.callup_id = v.value ->> 0 AND callup_members.member_id = v.value ->> 1`,
 		`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
@@ -133,7 +135,7 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 		updates := make([][]any, 0, len(last))
 		for _, i := range slices.Sorted(maps.Values(last)) {
 			q := batch[i]
-			updates = append(updates, []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason})
+			updates = append(updates, []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason, q.a.Via})
 		}
 		if err := execJSON(ctx, tx, st.update, at, updates); err != nil {
 			return nil, fmt.Errorf("update the current answers: %w", err)
