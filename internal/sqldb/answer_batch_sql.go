@@ -12,21 +12,26 @@ import (
 	"github.com/muster-force/muster"
 )
 
-// The answer writer's SQL: a batch costs a fixed handful of statements,
-// whatever its size. The batch's answers travel as one JSON array
-// parameter, which SQLite reads with json_each and PostgreSQL with
-// json_array_elements, so that each statement has one text, prepared once
-// for the writer's life and bound to each batch's transaction, instead of
-// a SELECT and an UPDATE per answer (each a round of database/sql, cgo
-// and, on SQLite, parsing): per answer, that was most of the writer's time.
+// The answer writer's SQL, prepared once for the writer's life and bound
+// to each batch's transaction. Reading the members' rows and appending the
+// history cost one statement per batch: the batch's answers travel as one
+// JSON array parameter, which SQLite reads with json_each and PostgreSQL
+// with json_array_elements. Setting the current answers is one prepared
+// UPDATE per member (see answerUpdateSQL).
 
 // answerStmts are the writer's prepared statements.
 type answerStmts struct {
 	closes  *sql.Stmt // $1 call-up → report_by
 	current *sql.Stmt // $1 [[callup, member], …] → each member's row
-	update  *sql.Stmt // $1 answered_at, $2 [[callup, member, answer, eta, reason, via], …]
+	update  *sql.Stmt // one member's current answer: answer, eta, reason, via, answered_at, callup, member
 	insert  *sql.Stmt // $1 at, $2 [[callup, member, answer, eta, reason, via], …], in order
 }
+
+// answerUpdateSQL sets one member's current answer. It runs once per
+// member of a batch: SQLite's UPDATE … FROM json_each over the batch cost
+// more than as many single-row UPDATEs of a prepared statement.
+const answerUpdateSQL = `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answer_via = $4, answered_at = $5
+	WHERE callup_id = $6 AND member_id = $7`
 
 // answerSQL returns the dialect's texts of the statements, in the order of
 // answerStmts' fields.
@@ -37,10 +42,7 @@ func answerSQL(d dialect) []string {
 			`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
 				FROM json_array_elements($1::json) AS v(e)
 				JOIN callup_members cm ON cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
-			`UPDATE callup_members AS cm SET answer = v.e ->> 2, eta_minutes = (v.e ->> 3)::int, reason = v.e ->> 4, answer_via = v.e ->> 5,
-				answered_at = $1
-				FROM json_array_elements($2::json) AS v(e)
-				WHERE cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
+			answerUpdateSQL,
 			`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
 				SELECT (v.e ->> 0)::bigint, (v.e ->> 1)::bigint, v.e ->> 2, (v.e ->> 3)::int, v.e ->> 4, v.e ->> 5, $1
 				FROM json_array_elements($2::json) WITH ORDINALITY AS v(e, i) ORDER BY v.i`,
@@ -51,10 +53,7 @@ func answerSQL(d dialect) []string {
 		`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
 			FROM json_each($1) AS v
 			JOIN callup_members cm ON cm.callup_id = v.value ->> 0 AND cm.member_id = v.value ->> 1`,
-		`UPDATE callup_members SET answer = v.value ->> 2, eta_minutes = v.value ->> 3, reason = v.value ->> 4, answer_via = v.value ->> 5,
-			answered_at = $1
-			FROM json_each($2) AS v
-			WHERE callup_members.callup_id = v.value ->> 0 AND callup_members.member_id = v.value ->> 1`,
+		answerUpdateSQL,
 		`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
 			SELECT v.value ->> 0, v.value ->> 1, v.value ->> 2, v.value ->> 3, v.value ->> 4, v.value ->> 5, $1
 			FROM json_each($2) AS v ORDER BY v.key`,
@@ -132,13 +131,12 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 		history = append(history, []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason, q.a.Via})
 	}
 	if len(history) > 0 {
-		updates := make([][]any, 0, len(last))
+		update := tx.StmtContext(ctx, st.update)
 		for _, i := range slices.Sorted(maps.Values(last)) {
 			q := batch[i]
-			updates = append(updates, []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason, q.a.Via})
-		}
-		if err := execJSON(ctx, tx, st.update, at, updates); err != nil {
-			return nil, fmt.Errorf("update the current answers: %w", err)
+			if _, err := update.ExecContext(ctx, string(q.a.Answer), q.a.ETAMinutes, q.a.Reason, q.a.Via, at, q.callupID, q.memberID); err != nil {
+				return nil, fmt.Errorf("update the current answer: %w", err)
+			}
 		}
 		if err := execJSON(ctx, tx, st.insert, at, history); err != nil {
 			return nil, fmt.Errorf("append the answers: %w", err)
