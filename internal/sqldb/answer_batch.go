@@ -2,11 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,6 +44,7 @@ type answerWriter struct {
 	db    *DB
 	queue chan *queuedAnswer
 	done  chan struct{} // closed when the goroutine has ended
+	stmts *answerStmts  // prepared at the first batch; used by the goroutine alone
 
 	mu     sync.RWMutex // protects closed; senders hold it for reading
 	closed bool
@@ -120,6 +117,11 @@ const maxGather = 10 * time.Millisecond
 // not a time any result depends on.
 func (w *answerWriter) run() {
 	defer close(w.done)
+	defer func() {
+		if w.stmts != nil {
+			w.stmts.close()
+		}
+	}()
 	batch := make([]*queuedAnswer, 0, maxAnswerBatch)
 	var expect int          // answers the last commit woke or left queued
 	var gatherEnd time.Time // until when to wait for them
@@ -184,10 +186,16 @@ func (w *answerWriter) commit(batch []*queuedAnswer) {
 	results := make([]error, len(batch))
 	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("answer"))
 	var moved map[int64]*readinessBatch
-	err := w.db.writeTx(ctx, func(tx *Tx) (err error) {
-		moved, err = applyAnswers(ctx, tx, batch, results)
-		return err
-	})
+	var err error
+	if w.stmts == nil {
+		w.stmts, err = prepareAnswerStmts(ctx, w.db)
+	}
+	if err == nil {
+		err = w.db.writeTx(ctx, func(tx *Tx) (err error) {
+			moved, err = applyAnswers(ctx, tx, w.stmts, batch, results)
+			return err
+		})
+	}
 	if err == nil {
 		for id, b := range moved {
 			w.db.readiness.apply(id, *b)
@@ -200,92 +208,4 @@ func (w *answerWriter) commit(batch []*queuedAnswer) {
 			q.done <- results[i]
 		}
 	}
-}
-
-// applyAnswers makes each answer its member's current one, in arrival
-// order, and appends the accepted ones to the history in multi-row
-// INSERTs, recording a per-answer error in results. It returns, per
-// call-up, the members' moves between readiness groups and the
-// callup_changes n of the transaction, for the readiness cache to apply
-// once it is committed.
-func applyAnswers(ctx context.Context, tx *Tx, batch []*queuedAnswer, results []error) (map[int64]*readinessBatch, error) {
-	closes := map[int64]time.Time{} // call-up → end of answers; zero when gone
-	prev, err := tx.PrepareContext(ctx, `SELECT unit_id, quals, answer, delivered, checked_in_at <> '' FROM callup_members
-		WHERE callup_id = $1 AND member_id = $2`)
-	if err != nil {
-		return nil, err
-	}
-	defer prev.Close()
-	upd, err := tx.PrepareContext(ctx, `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answered_at = $4
-		WHERE callup_id = $5 AND member_id = $6`)
-	if err != nil {
-		return nil, err
-	}
-	defer upd.Close()
-	moved := map[int64]*readinessBatch{}
-	rows := make([][]any, 0, len(batch))
-	for i, q := range batch {
-		end, ok := closes[q.callupID]
-		if !ok {
-			var reportBy string
-			err := tx.QueryRowContext(ctx, `SELECT report_by FROM callups WHERE id = $1`, q.callupID).Scan(&reportBy)
-			if err == nil {
-				end = parseTime(reportBy).Add(answerGrace)
-			} else if !errors.Is(err, sql.ErrNoRows) {
-				return nil, err
-			}
-			closes[q.callupID] = end
-		}
-		if end.IsZero() {
-			results[i] = muster.Errorf(muster.ENOTFOUND, "This call-up no longer exists.")
-			continue
-		}
-		if tx.now.After(end) {
-			results[i] = muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", end.Format("2006-01-02 15:04 MST"))
-			continue
-		}
-		var m readinessMove
-		var delivered int
-		err := prev.QueryRowContext(ctx, q.callupID, q.memberID).Scan(&m.from.unit, &m.from.quals, &m.from.answer, &delivered, &m.checkedIn)
-		if errors.Is(err, sql.ErrNoRows) {
-			results[i] = muster.Errorf(muster.ENOTFOUND, "You are not called up by this call-up.")
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		m.from.delivered = delivered != 0
-		a := *q.a
-		a.At = tx.now
-		if _, err := upd.ExecContext(ctx, string(a.Answer), a.ETAMinutes, a.Reason, formatTime(a.At), q.callupID, q.memberID); err != nil {
-			return nil, err
-		}
-		m.to = m.from
-		m.to.answer = string(a.Answer)
-		if moved[q.callupID] == nil {
-			moved[q.callupID] = &readinessBatch{}
-		}
-		moved[q.callupID].moves = append(moved[q.callupID].moves, m)
-		rows = append(rows, []any{q.callupID, q.memberID, string(a.Answer), a.ETAMinutes, a.Reason, a.Via, formatTime(a.At)})
-	}
-	ins := tx.newBulkInserter("callup_answers", "callup_id", "member_id", "answer", "eta_minutes", "reason", "via", "at")
-	defer ins.close()
-	if err := ins.insert(ctx, rows); err != nil {
-		return nil, err
-	}
-	// Last, so that the hot callup_changes row is locked only briefly; in
-	// the order of the ids, so that two processes' writers cannot deadlock.
-	for _, id := range slices.Sorted(maps.Keys(moved)) {
-		b := moved[id]
-		if b.version, err = bumpCallUp(ctx, tx, id); err != nil {
-			return nil, err
-		}
-	}
-	// Only now, with every statement done, is each accepted answer stamped
-	// (the caller reads it after the commit).
-	for i, q := range batch {
-		if results[i] == nil {
-			q.a.At = tx.now
-		}
-	}
-	return moved, nil
 }

@@ -86,7 +86,8 @@ func (db *DB) verifyToken(ctx context.Context, token string) (callupID, memberID
 }
 
 // AnswerPage returns the call-up, the member and the member's last answer
-// for the holder of a response token.
+// (the current one, kept in callup_members) for the holder of a response
+// token.
 func (db *DB) AnswerPage(ctx context.Context, token string) (*muster.MemberCallUp, error) {
 	callupID, memberID, err := db.verifyToken(ctx, token)
 	if err != nil {
@@ -97,24 +98,19 @@ func (db *DB) AnswerPage(ctx context.Context, token string) (*muster.MemberCallU
 		return nil, err
 	}
 	p := &muster.MemberCallUp{CallUp: c}
-	var family, given, checkedIn string
-	err = db.read.QueryRowContext(ctx, `SELECT m.service_number, m.family_name, m.given_name, cm.checked_in_at
+	var family, given, checkedIn, at string
+	var a muster.Answer
+	err = db.read.QueryRowContext(ctx, `SELECT m.service_number, m.family_name, m.given_name, cm.checked_in_at,
+			cm.answer, cm.eta_minutes, cm.reason, cm.answer_via, cm.answered_at
 		FROM callup_members cm JOIN members m ON m.id = cm.member_id WHERE cm.callup_id = $1 AND cm.member_id = $2`,
-		callupID, memberID).Scan(&p.ServiceNumber, &family, &given, &checkedIn)
+		callupID, memberID).Scan(&p.ServiceNumber, &family, &given, &checkedIn, &a.Answer, &a.ETAMinutes, &a.Reason, &a.Via, &at)
 	if err != nil {
 		return nil, notFound(err, "You are not called up by this call-up.")
 	}
 	p.Name, p.CheckedIn = family+" "+given, checkedIn != ""
-	var a muster.Answer
-	var at string
-	err = db.read.QueryRowContext(ctx, `SELECT answer, eta_minutes, reason, via, at FROM callup_answers
-		WHERE callup_id = $1 AND member_id = $2 ORDER BY id DESC LIMIT 1`, callupID, memberID).Scan(&a.Answer, &a.ETAMinutes, &a.Reason, &a.Via, &at)
-	switch {
-	case err == nil:
+	if a.Answer != "" {
 		a.At = parseTime(at)
 		p.Last = &a
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("last answer: %w", err)
 	}
 	return p, nil
 }

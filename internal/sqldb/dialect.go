@@ -25,21 +25,29 @@ const (
 // that the others wait for a lock instead of failing.
 const sqlitePragmas = "_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
 
+// sqliteWriterSetup is run on the writer's connection. Its commits copy the
+// WAL back into the database file once it holds 10000 pages (40 MB), not
+// SQLite's default 1000: a storm of answers dirties a few scattered pages
+// per answer, rewritten by many commits, which a checkpoint then copies
+// once; the writer's commits took about a third less time
+// (BenchmarkSaveAnswer).
+const sqliteWriterSetup = "PRAGMA wal_autocheckpoint = 10000"
+
 // openSQLite opens a read pool and a one-connection write pool on the file.
 func openSQLite(path string) (read, write *sql.DB, err error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, nil, fmt.Errorf("sqlite path %q must not contain '?' or '#'", path)
 	}
 	file := "file:" + url.PathEscape(path)
-	open := func(params string) *sql.DB {
-		return sql.OpenDB(&sqliteConnector{dsn: file + "?" + params, drv: &sqlite3.SQLiteDriver{}})
+	open := func(params, setup string) *sql.DB {
+		return sql.OpenDB(&sqliteConnector{dsn: file + "?" + params, drv: &sqlite3.SQLiteDriver{}, setup: setup})
 	}
-	write = open(sqlitePragmas)
+	write = open(sqlitePragmas, sqliteWriterSetup)
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	read = open(strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1) + "&_query_only=true")
+	read = open(strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1)+"&_query_only=true", "")
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	read.SetConnMaxIdleTime(0)

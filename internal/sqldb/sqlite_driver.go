@@ -16,6 +16,9 @@ import (
 type sqliteConnector struct {
 	dsn string
 	drv *sqlite3.SQLiteDriver
+	// setup, when not empty, is run on each new connection, for the
+	// pragmas the DSN cannot carry.
+	setup string
 }
 
 func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) {
@@ -23,7 +26,14 @@ func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sqliteConn{conn.(*sqlite3.SQLiteConn)}, nil
+	sc := conn.(*sqlite3.SQLiteConn)
+	if c.setup != "" {
+		if _, err := sc.Exec(c.setup, nil); err != nil {
+			sc.Close()
+			return nil, err
+		}
+	}
+	return &sqliteConn{sc}, nil
 }
 
 func (c *sqliteConnector) Driver() driver.Driver { return c.drv }

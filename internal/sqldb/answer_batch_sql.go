@@ -1,0 +1,236 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/muster-force/muster"
+)
+
+// The answer writer's SQL, prepared once for the writer's life and bound
+// to each batch's transaction. Reading the members' rows and appending the
+// history cost one statement per batch: the batch's answers travel as one
+// JSON array parameter, which SQLite reads with json_each and PostgreSQL
+// with json_array_elements. Setting the current answers is one prepared
+// UPDATE per member (see answerUpdateSQL).
+
+// answerStmts are the writer's prepared statements.
+type answerStmts struct {
+	closes  *sql.Stmt // $1 call-up → report_by
+	current *sql.Stmt // $1 [[callup, member], …] → each member's row
+	update  *sql.Stmt // one member's current answer: answer, eta, reason, via, answered_at, callup, member
+	insert  *sql.Stmt // $1 at, $2 [[callup, member, answer, eta, reason, via], …], in order
+}
+
+// answerUpdateSQL sets one member's current answer. It runs once per
+// member of a batch: SQLite's UPDATE … FROM json_each over the batch cost
+// more than as many single-row UPDATEs of a prepared statement.
+const answerUpdateSQL = `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answer_via = $4, answered_at = $5
+	WHERE callup_id = $6 AND member_id = $7`
+
+// answerSQL returns the dialect's texts of the statements, in the order of
+// answerStmts' fields.
+func answerSQL(d dialect) []string {
+	if d == postgres {
+		return []string{
+			`SELECT report_by FROM callups WHERE id = $1`,
+			`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
+				FROM json_array_elements($1::json) AS v(e)
+				JOIN callup_members cm ON cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
+			answerUpdateSQL,
+			`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
+				SELECT (v.e ->> 0)::bigint, (v.e ->> 1)::bigint, v.e ->> 2, (v.e ->> 3)::int, v.e ->> 4, v.e ->> 5, $1
+				FROM json_array_elements($2::json) WITH ORDINALITY AS v(e, i) ORDER BY v.i`,
+		}
+	}
+	return []string{
+		`SELECT report_by FROM callups WHERE id = $1`,
+		`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
+			FROM json_each($1) AS v
+			JOIN callup_members cm ON cm.callup_id = v.value ->> 0 AND cm.member_id = v.value ->> 1`,
+		answerUpdateSQL,
+		`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
+			SELECT v.value ->> 0, v.value ->> 1, v.value ->> 2, v.value ->> 3, v.value ->> 4, v.value ->> 5, $1
+			FROM json_each($2) AS v ORDER BY v.key`,
+	}
+}
+
+// prepareAnswerStmts prepares the writer's statements on the write pool.
+func prepareAnswerStmts(ctx context.Context, db *DB) (*answerStmts, error) {
+	texts := answerSQL(db.dialect)
+	stmts := make([]*sql.Stmt, 0, len(texts))
+	for _, text := range texts {
+		s, err := db.write.PrepareContext(ctx, text)
+		if err != nil {
+			for _, s := range stmts {
+				s.Close()
+			}
+			return nil, fmt.Errorf("prepare the answer writer's statements: %w", err)
+		}
+		stmts = append(stmts, s)
+	}
+	return &answerStmts{closes: stmts[0], current: stmts[1], update: stmts[2], insert: stmts[3]}, nil
+}
+
+func (s *answerStmts) close() {
+	for _, st := range []*sql.Stmt{s.closes, s.current, s.update, s.insert} {
+		st.Close()
+	}
+}
+
+// answerKey is a member of a call-up.
+type answerKey struct{ callupID, memberID int64 }
+
+// memberState is what the writer needs of a member's callup_members row.
+type memberState struct {
+	group     readinessGroup
+	checkedIn bool
+}
+
+// applyAnswers makes each answer its member's current one, in arrival
+// order, and appends the accepted ones to the history, recording a
+// per-answer error in results. It returns, per call-up, the members' moves
+// between readiness groups and the callup_changes n of the transaction,
+// for the readiness cache to apply once it is committed.
+func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, results []error) (map[int64]*readinessBatch, error) {
+	if err := refuseClosed(ctx, tx, st, batch, results); err != nil {
+		return nil, err
+	}
+	current, err := currentStates(ctx, tx, st, batch, results)
+	if err != nil {
+		return nil, err
+	}
+	at := formatTime(tx.now)
+	moved := map[int64]*readinessBatch{}
+	history := make([][]any, 0, len(batch))
+	last := map[answerKey]int{} // the index in batch of each member's last answer
+	for i, q := range batch {
+		if results[i] != nil {
+			continue
+		}
+		k := answerKey{q.callupID, q.memberID}
+		from, ok := current[k]
+		if !ok {
+			results[i] = muster.Errorf(muster.ENOTFOUND, "You are not called up by this call-up.")
+			continue
+		}
+		to := from
+		to.group.answer = string(q.a.Answer)
+		current[k], last[k] = to, i
+		b := moved[q.callupID]
+		if b == nil {
+			b = &readinessBatch{}
+			moved[q.callupID] = b
+		}
+		b.moves = append(b.moves, readinessMove{from: from.group, to: to.group, checkedIn: from.checkedIn})
+		history = append(history, []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason, q.a.Via})
+	}
+	if len(history) > 0 {
+		update := tx.StmtContext(ctx, st.update)
+		for _, i := range slices.Sorted(maps.Values(last)) {
+			q := batch[i]
+			if _, err := update.ExecContext(ctx, string(q.a.Answer), q.a.ETAMinutes, q.a.Reason, q.a.Via, at, q.callupID, q.memberID); err != nil {
+				return nil, fmt.Errorf("update the current answer: %w", err)
+			}
+		}
+		if err := execJSON(ctx, tx, st.insert, at, history); err != nil {
+			return nil, fmt.Errorf("append the answers: %w", err)
+		}
+	}
+	// Last, so that the hot callup_changes row is locked only briefly; in
+	// the order of the ids, so that two processes' writers cannot deadlock.
+	for _, id := range slices.Sorted(maps.Keys(moved)) {
+		if moved[id].version, err = bumpCallUp(ctx, tx, id); err != nil {
+			return nil, err
+		}
+	}
+	// Only now, with every statement done, is each accepted answer stamped
+	// (the caller reads it after the commit).
+	for i, q := range batch {
+		if results[i] == nil {
+			q.a.At = tx.now
+		}
+	}
+	return moved, nil
+}
+
+// refuseClosed fails, in results, the answers to call-ups that are gone or
+// closed for answers.
+func refuseClosed(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, results []error) error {
+	closes := tx.StmtContext(ctx, st.closes)
+	problems := map[int64]error{} // by call-up: nil when open
+	for i, q := range batch {
+		problem, seen := problems[q.callupID]
+		if !seen {
+			var reportBy string
+			err := closes.QueryRowContext(ctx, q.callupID).Scan(&reportBy)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				problem = muster.Errorf(muster.ENOTFOUND, "This call-up no longer exists.")
+			case err != nil:
+				return err
+			default:
+				if end := parseTime(reportBy).Add(answerGrace); tx.now.After(end) {
+					problem = muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", end.Format("2006-01-02 15:04 MST"))
+				}
+			}
+			problems[q.callupID] = problem
+		}
+		results[i] = problem
+	}
+	return nil
+}
+
+// currentStates reads the callup_members rows of the members whose
+// answers are still accepted, in one statement.
+func currentStates(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, results []error) (map[answerKey]memberState, error) {
+	current := map[answerKey]memberState{}
+	keys := make([][]any, 0, len(batch))
+	for i, q := range batch {
+		k := answerKey{q.callupID, q.memberID}
+		if _, dup := current[k]; results[i] != nil || dup {
+			continue
+		}
+		current[k] = memberState{}
+		keys = append(keys, []any{q.callupID, q.memberID})
+	}
+	clear(current)
+	if len(keys) == 0 {
+		return current, nil
+	}
+	arg, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.StmtContext(ctx, st.current).QueryContext(ctx, string(arg))
+	if err != nil {
+		return nil, fmt.Errorf("read the members' current answers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k answerKey
+		var s memberState
+		var delivered int
+		if err := rows.Scan(&k.callupID, &k.memberID, &s.group.unit, &s.group.quals, &s.group.answer, &delivered, &s.checkedIn); err != nil {
+			return nil, err
+		}
+		s.group.delivered = delivered != 0
+		current[k] = s
+	}
+	return current, rows.Err()
+}
+
+// execJSON runs the statement with at and rows as one JSON array.
+func execJSON(ctx context.Context, tx *Tx, stmt *sql.Stmt, at string, rows [][]any) error {
+	arg, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.StmtContext(ctx, stmt).ExecContext(ctx, at, string(arg))
+	return err
+}
