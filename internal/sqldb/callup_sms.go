@@ -95,12 +95,17 @@ func (db *DB) saveConfirmedAnswer(ctx context.Context, token, phone string, a *m
 		return nil, err
 	}
 	q := &queuedAnswer{callupID: callupID, memberID: memberID, a: a}
+	st, err := prepareAnswerStmts(ctx, db) // before the transaction: SQLite has one write connection
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
 	results := make([]error, 1)
 	var moved map[int64]*readinessBatch
 	var c *muster.CallUp
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("answer"))
 	err = db.writeTx(ctx, func(tx *Tx) (err error) {
-		if moved, err = applyAnswers(ctx, tx, []*queuedAnswer{q}, results); err != nil {
+		if moved, err = applyAnswers(ctx, tx, st, []*queuedAnswer{q}, results); err != nil {
 			return err
 		} else if results[0] != nil {
 			return results[0]
