@@ -137,6 +137,7 @@ func services(db *sqldb.DB) web.Services {
 		Templates: db, Unavailability: db, Selection: db, Exercises: db, Ping: db.Ping}
 	s.Reports = db
 	s.Armory = db
+	s.Station = db
 	return s
 }
 

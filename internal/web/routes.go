@@ -102,6 +102,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /units/{code}", s.pageUnit)
 	page("GET /units/{code}/armory", s.pageArmory)
 	page("POST /units/{code}/armory/items", s.pageArmoryReceive)
+	page("GET /units/{code}/armory/station", s.pageStation)
+	page("POST /units/{code}/armory/station", s.pageStationScan)
 	page("GET /items/{serial}", s.pageItem)
 	page("POST /items/{serial}/movements", s.pageItemMove)
 	page("GET /members", s.pageMembers)

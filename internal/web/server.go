@@ -30,6 +30,7 @@ type Services struct {
 	Exercises      muster.ExerciseService
 	Reports        muster.ReportService
 	Armory         muster.ArmoryService
+	Station        muster.ArmoryStationService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
