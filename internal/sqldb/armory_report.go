@@ -92,7 +92,7 @@ const heldFrom = ` FROM item_state s JOIN items i ON i.id = s.item_id JOIN item_
 
 // heldRow is one row of heldColumns.
 type heldRow struct {
-	item                     muster.HeldItem
+	item                      muster.HeldItem
 	serviceNumber, name, unit string
 }
 
