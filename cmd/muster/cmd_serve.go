@@ -138,6 +138,7 @@ func services(db *sqldb.DB) web.Services {
 	s.Reports = db
 	s.Armory = db
 	s.Station = db
+	s.ArmoryReports = db
 	return s
 }
 

@@ -90,6 +90,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/armories/{unit}/stock", s.apiArmoryStock)
 	api("POST /api/v1/armories/{unit}/stock", s.apiReceiveStock)
 	api("POST /api/v1/armories/{unit}/stock/issue", s.apiIssueStock)
+	api("GET /api/v1/reports/armory/holdings", s.apiHoldings)
+	api("GET /api/v1/reports/armory/members", s.apiItemsOut)
+	api("GET /api/v1/reports/armory/overdue", s.apiOverdue)
 	mux.Handle("/api/", s.apiAuth(s.apiNotFound))
 
 	mux.Handle("GET /static/", staticFiles())
@@ -139,6 +142,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /exercises/{id}/print", s.pageAttendancePrint)
 	page("POST /exercises/{id}/awards", s.pageAwardQualification)
 	page("GET /reports/participation", s.pageParticipation)
+	page("GET /reports/armory", s.pageArmoryReports)
 	// The SMS gateway's webhooks: server to server, with the gateway's key.
 	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)
 	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)

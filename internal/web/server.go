@@ -31,6 +31,7 @@ type Services struct {
 	Reports        muster.ReportService
 	Armory         muster.ArmoryService
 	Station        muster.ArmoryStationService
+	ArmoryReports  muster.ArmoryReportService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
