@@ -1,5 +1,5 @@
 # Makefile: the commands the README and .ci/run use.
-.PHONY: test demo bench bench-answers
+.PHONY: test demo bench bench-answers bench-armory
 
 test:
 	scripts/test-deps
@@ -19,3 +19,9 @@ bench:
 # force of MEMBERS members.
 bench-answers:
 	go run ./cmd/musterbench -members $(MEMBERS) -parts answers
+
+# bench-armory: only the armory: 100,000 items and 1,000,000 ledger entries,
+# issue latency over HTTP and `muster audit verify`, on the demo force of
+# MEMBERS members (PG=postgres://… to run it on PostgreSQL too).
+bench-armory:
+	go run ./cmd/musterbench -members $(MEMBERS) -parts armory $(if $(PG),-pg $(PG))

@@ -147,6 +147,8 @@ func services(db *sqldb.DB) web.Services {
 	s.Armory = db
 	s.Expiry = db
 	s.Requirements, s.Coverage = db, db
+	s.Station = db
+	s.ArmoryReports = db
 	return s
 }
 

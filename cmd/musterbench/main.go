@@ -9,7 +9,11 @@
 //   - answers: `muster serve` (a child process) stormed with durable
 //     answers over 64 keep-alive connections against a bare net/http
 //     handler stormed by the same client, with the readiness stream's lag
-//     behind the answers and the server's peak memory (answers*.go).
+//     behind the answers and the server's peak memory (answers*.go);
+//   - armory: -items items and -ledger ledger entries written through the
+//     ledger's own code, then the median and p99 of issuing an item over
+//     HTTP against `muster serve`, and the wall time of `muster audit
+//     verify` (armory.go); on SQLite, and on PostgreSQL too with -pg.
 //
 // Run it with `make bench` or `go run ./cmd/musterbench -members 1000000`;
 // -parts picks the parts (answers alone builds the demo force of -members).
@@ -30,9 +34,12 @@ func main() {
 	members := flag.Int("members", 1_000_000, "members in the generated roster")
 	pages := flag.Int("pages", 300, "page listings to time")
 	dir := flag.String("dir", "", "work directory (default: a temp dir, removed afterwards)")
-	parts := flag.String("parts", "import,listing,answers", "the parts to run, comma-separated")
+	parts := flag.String("parts", "import,listing,answers,armory", "the parts to run, comma-separated")
 	conns := flag.Int("conns", 64, "answers: keep-alive connections of the load client")
 	duration := flag.Duration("duration", 10*time.Second, "answers: how long each storm lasts")
+	items := flag.Int64("items", 100_000, "armory: serialised items")
+	ledger := flag.Int64("ledger", 1_000_000, "armory: ledger entries")
+	pg := flag.String("pg", "", "armory: a postgres:// URL of an empty database to run the armory part on too")
 	bare := flag.Bool("serve-bare", false, "serve the answers baseline, a bare net/http handler (musterbench runs itself so)")
 	flag.Parse()
 	if *bare {
@@ -42,10 +49,11 @@ func main() {
 		}
 		return
 	}
-	cfg := config{members: *members, pages: *pages, dir: *dir, conns: *conns, duration: *duration, parts: map[string]bool{}}
+	cfg := config{members: *members, pages: *pages, dir: *dir, conns: *conns, duration: *duration, parts: map[string]bool{},
+		items: *items, ledger: *ledger, pg: *pg}
 	for p := range strings.SplitSeq(*parts, ",") {
-		if p != "import" && p != "listing" && p != "answers" {
-			fmt.Fprintf(os.Stderr, "musterbench: -parts: unknown part %q (import, listing, answers)\n", p)
+		if p != "import" && p != "listing" && p != "answers" && p != "armory" {
+			fmt.Fprintf(os.Stderr, "musterbench: -parts: unknown part %q (import, listing, answers, armory)\n", p)
 			os.Exit(2)
 		}
 		cfg.parts[p] = true
@@ -67,6 +75,8 @@ type config struct {
 	parts          map[string]bool
 	conns          int
 	duration       time.Duration
+	items, ledger  int64  // armory
+	pg             string // armory: a PostgreSQL URL, or ""
 }
 
 func run(ctx context.Context, cfg config) error {
@@ -107,6 +117,19 @@ func run(ctx context.Context, cfg config) error {
 			return err
 		}
 		ans.print()
+	}
+	if cfg.parts["armory"] {
+		dbs := [][2]string{{dbPath, "SQLite"}}
+		if cfg.pg != "" {
+			dbs = append(dbs, [2]string{cfg.pg, "PostgreSQL"})
+		}
+		for _, d := range dbs {
+			arm, err := benchArmory(ctx, bin, dir, d[0], d[1], members, cfg.items, cfg.ledger)
+			if err != nil {
+				return err
+			}
+			arm.print()
+		}
 	}
 	return nil
 }

@@ -107,6 +107,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/armories/{unit}/stock", s.apiArmoryStock)
 	api("POST /api/v1/armories/{unit}/stock", s.apiReceiveStock)
 	api("POST /api/v1/armories/{unit}/stock/issue", s.apiIssueStock)
+	api("GET /api/v1/reports/armory/holdings", s.apiHoldings)
+	api("GET /api/v1/reports/armory/members", s.apiItemsOut)
+	api("GET /api/v1/reports/armory/overdue", s.apiOverdue)
 	mux.Handle("/api/", s.apiAuth(s.apiNotFound))
 
 	mux.Handle("GET /static/", staticFiles())
@@ -119,6 +122,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("GET /units/{code}", s.pageUnit)
 	page("GET /units/{code}/armory", s.pageArmory)
 	page("POST /units/{code}/armory/items", s.pageArmoryReceive)
+	page("GET /units/{code}/armory/station", s.pageStation)
+	page("POST /units/{code}/armory/station", s.pageStationScan)
 	page("GET /items/{serial}", s.pageItem)
 	page("POST /items/{serial}/movements", s.pageItemMove)
 	page("POST /units/{code}/requirements", s.pageSetUnitRequirements)
@@ -165,6 +170,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("POST /exercises/{id}/reception/{service_number}", s.pageParticipantReceptionSave)
 	page("GET /reports/participation", s.pageParticipation)
 	page("GET /reports/qualifications", s.pageQualificationCoverage)
+	page("GET /reports/armory", s.pageArmoryReports)
 	// The SMS gateway's webhooks: server to server, with the gateway's key.
 	mux.HandleFunc("POST /sms/receipt", s.smsReceipt)
 	mux.HandleFunc("POST /sms/inbound", s.smsInboundReply)

@@ -34,6 +34,8 @@ type Services struct {
 	Expiry         muster.ExpiryReminderService // commanders' expiry digests; nil hides them
 	Requirements   muster.UnitRequirementService
 	Coverage       muster.CoverageService
+	Station        muster.ArmoryStationService
+	ArmoryReports  muster.ArmoryReportService
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/muster-force/muster"
+)
+
+// armoryReportView is the data of the armory reports' page.
+type armoryReportView struct {
+	Holdings *muster.HoldingsReport
+	ItemsOut *muster.ItemsOutReport
+	Overdue  *muster.OverdueReport
+	CSV      map[string]string // each report's CSV address, by name
+}
+
+// pageArmoryReports answers GET /reports/armory?unit=CODE&days=N: the
+// holdings, the items out per member and the overdue returns of the
+// unit's subtree (the actor's unit by default), each with its CSV file.
+func (s *Server) pageArmoryReports(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := newQuery(r, "unit", "days")
+	days := q.int("days", muster.DefaultOverdueDays, 0, 365)
+	unit, err := s.armoryReportUnit(r, q)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	v := armoryReportView{CSV: map[string]string{}}
+	if v.Holdings, err = s.ArmoryReports.Holdings(ctx, unit); err == nil {
+		if v.ItemsOut, err = s.ArmoryReports.ItemsOut(ctx, unit); err == nil {
+			v.Overdue, err = s.ArmoryReports.OverdueReturns(ctx, unit, days)
+		}
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	for _, name := range []string{"holdings", "members", "overdue"} {
+		q := url.Values{"unit": {unit}, "format": {"csv"}}
+		if name == "overdue" {
+			q.Set("days", strconv.Itoa(days))
+		}
+		v.CSV[name] = "/api/v1/reports/armory/" + name + "?" + q.Encode()
+	}
+	s.render(w, r, http.StatusOK, "report_armory", &view{Title: "Armory reports · " + unit, Nav: "units", Data: v})
+}
