@@ -137,23 +137,40 @@ const ledgerEncodingV1 = "muster-ledger-v1"
 // a colon and its text (times in RFC 3339 with microseconds, UTC), so that
 // no two different entries encode alike.
 func (e *LedgerEntry) ComputeHash() string {
+	var at [32]byte
+	return e.HashWithTime(e.At.UTC().AppendFormat(at[:0], LedgerTimeLayout))
+}
+
+// LedgerTimeLayout is how an entry's time is written in its encoding, and
+// in the ledger table.
+const LedgerTimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// HashWithTime is ComputeHash with the entry's time given as already
+// written in LedgerTimeLayout, as a verifier reads it from the ledger: it
+// then hashes exactly the stored text, and need not parse it.
+func (e *LedgerEntry) HashWithTime(at []byte) string {
 	var backing [512]byte // most entries encode in less, so that verify allocates little
 	buf := backing[:0]
-	field := func(f []byte) {
+	field := func(f string) {
 		buf = strconv.AppendInt(buf, int64(len(f)), 10)
 		buf = append(buf, ':')
 		buf = append(buf, f...)
 	}
-	var num [32]byte
-	field([]byte(ledgerEncodingV1))
-	field(strconv.AppendInt(num[:0], e.Seq, 10))
-	field(e.At.UTC().AppendFormat(num[:0], "2006-01-02T15:04:05.000000Z"))
-	for _, f := range [...]string{e.Actor, string(e.Kind), e.Serial, e.Type, e.Lot} {
-		field([]byte(f))
+	number := func(n int64) {
+		var digits [20]byte
+		field(string(strconv.AppendInt(digits[:0], n, 10)))
 	}
-	field(strconv.AppendInt(num[:0], e.Quantity, 10))
+	field(ledgerEncodingV1)
+	number(e.Seq)
+	buf = strconv.AppendInt(buf, int64(len(at)), 10)
+	buf = append(buf, ':')
+	buf = append(buf, at...)
+	for _, f := range [...]string{e.Actor, string(e.Kind), e.Serial, e.Type, e.Lot} {
+		field(f)
+	}
+	number(e.Quantity)
 	for _, f := range [...]string{e.FromArmory, e.ToArmory, e.Member, e.Note, e.PrevHash} {
-		field([]byte(f))
+		field(f)
 	}
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])

@@ -87,36 +87,43 @@ func (db *DB) VerifyLedger(ctx context.Context) (*muster.LedgerCheck, error) {
 	if err := snap.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_head WHERE id = 1`).Scan(&head.seq, &head.hash); err != nil {
 		return nil, fmt.Errorf("ledger head: %w", err)
 	}
-	rows, err := snap.QueryContext(ctx, `SELECT `+ledgerColumns+` ORDER BY seq`)
-	if err != nil {
-		return nil, fmt.Errorf("walk ledger: %w", err)
-	}
-	defer rows.Close()
+	// The walk is two stages on two goroutines: one reads the rows (most
+	// of it in the driver), the other checks them in order.
+	walk, cancel := context.WithCancel(ctx)
+	batches := make(chan []verifiedEntry, 4)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		readErr <- readLedger(walk, snap, batches)
+	}()
+	defer func() { // on a bad entry: stop the reader before the snapshot ends
+		cancel()
+		for range batches {
+		}
+	}()
 	replay := &ledgerReplay{items: map[string]*replayed{}, stock: map[[3]string]int64{}}
 	prev := ""
-	var e muster.LedgerEntry
-	for rows.Next() {
-		if err := scanLedgerEntry(rows, &e); err != nil {
-			return nil, err
+	for batch := range batches {
+		for i := range batch {
+			e := &batch[i].LedgerEntry
+			want := check.Entries + 1
+			switch {
+			case e.Seq != want:
+				return bad(want, "gap in seq: entry %d is missing (the next is %d)", want, e.Seq)
+			case e.PrevHash != prev:
+				return bad(e.Seq, "broken link: prev_hash is not the hash of entry %d", e.Seq-1)
+			case e.HashWithTime(batch[i].at) != e.Hash:
+				return bad(e.Seq, "hash mismatch: the entry was changed after it was written")
+			}
+			if problem := replay.apply(e); problem != "" {
+				return bad(e.Seq, "not a valid movement: %s", problem)
+			}
+			check.Entries, prev = e.Seq, e.Hash
 		}
-		want := check.Entries + 1
-		switch {
-		case e.Seq != want:
-			return bad(want, "gap in seq: entry %d is missing (the next is %d)", want, e.Seq)
-		case e.PrevHash != prev:
-			return bad(e.Seq, "broken link: prev_hash is not the hash of entry %d", e.Seq-1)
-		case e.ComputeHash() != e.Hash:
-			return bad(e.Seq, "hash mismatch: the entry was changed after it was written")
-		}
-		if problem := replay.apply(&e); problem != "" {
-			return bad(e.Seq, "not a valid movement: %s", problem)
-		}
-		check.Entries, prev = e.Seq, e.Hash
 	}
-	if err := rows.Err(); err != nil {
+	if err := <-readErr; err != nil {
 		return nil, fmt.Errorf("walk ledger: %w", err)
 	}
-	rows.Close()
 	if head.seq != check.Entries || head.hash != prev {
 		return bad(check.Entries+1, "the chain head names entry %d, but the ledger ends at entry %d: entries were removed", head.seq, check.Entries)
 	}
@@ -126,6 +133,54 @@ func (db *DB) VerifyLedger(ctx context.Context) (*muster.LedgerCheck, error) {
 	}
 	check.Problem = problem
 	return check, nil
+}
+
+// verifiedEntry is a ledger entry as verify reads it: with its time as
+// the stored text, which is what the hash covers.
+type verifiedEntry struct {
+	muster.LedgerEntry
+	at []byte
+}
+
+// verifyBatch is how many entries the reader hands over at a time.
+const verifyBatch = 2048
+
+// readLedger reads the whole ledger in seq order into batches; it fails
+// when ctx is done first, so that a cut-short walk never looks like a
+// ledger that ends early.
+func readLedger(ctx context.Context, q querier, batches chan<- []verifiedEntry) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+ledgerColumns+` ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	batch := make([]verifiedEntry, 0, verifyBatch)
+	for rows.Next() {
+		batch = append(batch, verifiedEntry{})
+		v := &batch[len(batch)-1]
+		e := &v.LedgerEntry
+		if err := rows.Scan(&e.Seq, &v.at, &e.Actor, &e.Kind, &e.Serial, &e.Type, &e.Lot, &e.Quantity, &e.FromArmory,
+			&e.ToArmory, &e.Member, &e.Note, &e.PrevHash, &e.Hash); err != nil {
+			return err
+		}
+		if len(batch) == verifyBatch {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			batch = make([]verifiedEntry, 0, verifyBatch)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	select {
+	case batches <- batch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // compareState returns what differs between item_state or stock and the
