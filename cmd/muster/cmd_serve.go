@@ -96,6 +96,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	escalated := make(chan error, 1)
 	go func() { escalated <- escalator(db, logger).Run(escCtx) }()
 	defer func() { stopEscalator(); <-escalated }()
+	checksCtx, stopChecks := context.WithCancel(ctx)
+	checksClosed := make(chan error, 1)
+	go func() { checksClosed <- checkCloser(db, logger).Run(checksCtx) }()
+	defer func() { stopChecks(); <-checksClosed }()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
@@ -137,6 +141,7 @@ func services(db *sqldb.DB) web.Services {
 		Templates: db, Unavailability: db, Selection: db, Exercises: db, Ping: db.Ping}
 	s.Reports = db
 	s.Armory = db
+	s.Checks, s.Kits = db, db
 	return s
 }
 

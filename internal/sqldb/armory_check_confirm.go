@@ -83,6 +83,11 @@ func (tx *Tx) confirmCheck(ctx context.Context, check *checkRow, memberID int64,
 			continue
 		}
 		if missing {
+			// A report of missing outdates an earlier confirmation.
+			if _, err := tx.ExecContext(ctx, `UPDATE armory_check_items SET confirmed_at = '', confirmed_by = '' WHERE check_id = $1 AND item_id = $2`,
+				check.ID, itemID); err != nil {
+				return nil, fmt.Errorf("unconfirm %s: %w", serial, err)
+			}
 			if err := flag(muster.DiscrepancyMissing, serial, who+" reports it missing"); err != nil {
 				return nil, err
 			}

@@ -30,6 +30,8 @@ type Services struct {
 	Exercises      muster.ExerciseService
 	Reports        muster.ReportService
 	Armory         muster.ArmoryService
+	Checks         muster.ArmoryCheckService // armory check campaigns
+	Kits           muster.KitService         // members' armory pages
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
