@@ -37,10 +37,25 @@ const (
 	PurposeReminder DeliveryPurpose = "reminder" // to a member who has not answered
 	PurposeSelected DeliveryPurpose = "selected" // picked from those who said yes: report
 	PurposeStandby  DeliveryPurpose = "standby"  // said yes, not picked: stand by
+	PurposeReceipt  DeliveryPurpose = "receipt"  // an item was issued to the member: the armory page's link
+	PurposeCheck    DeliveryPurpose = "check"    // an armory check asks the member to confirm what they hold
 )
 
+// Armory reports whether the purpose is the armory's: its delivery belongs
+// to no call-up, and its link opens the member's armory page (/k/), not
+// the answer page (/r/).
+func (p DeliveryPurpose) Armory() bool { return p == PurposeReceipt || p == PurposeCheck }
+
+// LinkPath is the path of the delivery's link, before the token.
+func (p DeliveryPurpose) LinkPath() string {
+	if p.Armory() {
+		return "/k/"
+	}
+	return "/r/"
+}
+
 // DeliveryPurposes lists every purpose.
-var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby}
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeReceipt, PurposeCheck}
 
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
@@ -59,8 +74,10 @@ type Delivery struct {
 	AssemblyPoint string
 	ReportBy      time.Time
 	Drill         bool
-	// Token is the member's response token (answertoken); the dispatcher
-	// makes ResponseURL from it and its base URL.
+	// Token is the member's response token (answertoken), or for an
+	// armory purpose their kit token; the dispatcher makes ResponseURL
+	// from it, Purpose.LinkPath and its base URL. An armory delivery's
+	// Title and Message say what it is about; CallUpID is 0.
 	Token       string
 	ResponseURL string
 	// Attempts counts the claims of this delivery, this one included.

@@ -38,6 +38,9 @@ var (
 
 // EmailSubject returns the subject of the delivery's e-mail.
 func EmailSubject(d muster.Delivery) string {
+	if d.Purpose.Armory() {
+		return d.Title
+	}
 	if lead, ok := emailLead[d.Purpose]; ok {
 		return lead + d.Title
 	}
@@ -46,6 +49,9 @@ func EmailSubject(d muster.Delivery) string {
 
 // EmailBody returns the plain-text body of the delivery's e-mail.
 func EmailBody(d muster.Delivery, loc *time.Location) string {
+	if d.Purpose.Armory() {
+		return armoryEmailBody(d)
+	}
 	var b strings.Builder
 	b.WriteString(leads[d.Purpose])
 	fmt.Fprintf(&b, "%s\n\n%s\n\n", d.Title, d.Message)
@@ -63,6 +69,9 @@ func EmailBody(d muster.Delivery, loc *time.Location) string {
 // without the message; the title, time and link alone; and when even that
 // is longer than one SMS, it sends the whole notice in several.
 func SMSText(d muster.Delivery, loc *time.Location) string {
+	if d.Purpose.Armory() {
+		return armorySMSText(d)
+	}
 	title := smsLead[d.Purpose] + d.Title
 	when := "by " + reportBy(d.ReportBy, loc, "02.01 15:04")
 	place := when

@@ -82,6 +82,9 @@ func (db *DB) CreateArmoryCheck(ctx context.Context, in muster.ArmoryCheckInput)
 		if out, err = findCheck(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := tx.queueCheckRequests(ctx, out); err != nil {
+			return err
+		}
 		return tx.audit(ctx, "armory_check.create", "armory_check", strconv.FormatInt(id, 10), nil, out.ArmoryCheck)
 	})
 	if err != nil {

@@ -27,9 +27,14 @@ func (db *DB) kitKey(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := hmac.New(sha256.New, key)
+	return kitKeyFrom(key), nil
+}
+
+// kitKeyFrom derives the kit links' key from the answer key.
+func kitKeyFrom(answerKey []byte) []byte {
+	h := hmac.New(sha256.New, answerKey)
 	h.Write([]byte(kitKeyLabel))
-	return h.Sum(nil), nil
+	return h.Sum(nil)
 }
 
 // kitMember returns the member id a kit token names.

@@ -155,6 +155,9 @@ func (tx *Tx) moveItem(ctx context.Context, head *ledgerHead, serial string, m m
 	if err != nil {
 		return fmt.Errorf("update item state %s: %w", serial, err)
 	}
+	if m.Kind == muster.MoveIssue {
+		return tx.queueReceipt(ctx, holder.Int64, it.TypeName, e)
+	}
 	return nil
 }
 

@@ -87,13 +87,14 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 }
 
 // readDeliveries reads the claimed deliveries with their member and
-// call-up, in id order.
+// call-up (none for the armory's, armory_delivery.go), in id order.
 func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]muster.Delivery, error) {
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
 	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts,
-		m.service_number, m.family_name, m.given_name, c.title, c.kind, c.message, c.assembly_point, c.report_by, c.drill
-		FROM deliveries d JOIN members m ON m.id = d.member_id JOIN callups c ON c.id = d.callup_id`+w.sql()+` ORDER BY d.id`, w.args...)
+		m.service_number, m.family_name, m.given_name, COALESCE(c.title, ''), COALESCE(c.kind, ''), COALESCE(c.message, ''),
+		COALESCE(c.assembly_point, ''), COALESCE(c.report_by, ''), COALESCE(c.drill, 0), d.armory_text
+		FROM deliveries d JOIN members m ON m.id = d.member_id LEFT JOIN callups c ON c.id = d.callup_id`+w.sql()+` ORDER BY d.id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read claimed deliveries: %w", err)
 	}
@@ -101,16 +102,19 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 	out := make([]muster.Delivery, 0, len(ids))
 	for rows.Next() {
 		var d muster.Delivery
-		var family, given, reportBy string
+		var family, given, reportBy, armoryText string
 		var drill int
 		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts,
-			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill); err != nil {
+			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill, &armoryText); err != nil {
 			return nil, err
 		}
 		d.Name, d.ReportBy, d.Drill = family+" "+given, parseTime(reportBy), drill != 0
 		// "" when an id is beyond what a token can carry; the dispatcher
 		// fails such a delivery rather than send a notice without a link.
 		d.Token = answertoken.Sign(key, d.CallUpID, d.MemberID)
+		if d.Purpose.Armory() {
+			armoryDelivery(&d, key, armoryText)
+		}
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -44,3 +44,8 @@ CREATE TABLE armory_discrepancies (
 	resolution TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX armory_discrepancies_check ON armory_discrepancies(check_id, resolved_at, id);
+
+-- The armory's deliveries (purposes receipt and check) go through the
+-- dispatcher's queue like call-up notices, with callup_id 0: armory_text
+-- is what the message says, written when it is queued.
+ALTER TABLE deliveries ADD COLUMN armory_text TEXT NOT NULL DEFAULT '';
