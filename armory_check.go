@@ -138,6 +138,9 @@ type CheckResult struct {
 type ArmoryCheckService interface {
 	CreateArmoryCheck(ctx context.Context, in ArmoryCheckInput) (*ArmoryCheck, error)
 	FindArmoryCheck(ctx context.Context, id int64) (*ArmoryCheck, error)
+	// FindArmoryChecks lists the latest 100 campaigns of units in the
+	// actor's subtree, open ones first, newest first.
+	FindArmoryChecks(ctx context.Context) ([]*ArmoryCheck, error)
 	// FindDiscrepancies lists the campaign's discrepancies, open first.
 	FindDiscrepancies(ctx context.Context, checkID int64) ([]*Discrepancy, error)
 	ResolveDiscrepancy(ctx context.Context, checkID, id int64, note string) (*Discrepancy, error)

@@ -103,6 +103,46 @@ func (db *DB) FindArmoryCheck(ctx context.Context, id int64) (*muster.ArmoryChec
 	return &c.ArmoryCheck, nil
 }
 
+// FindArmoryChecks lists the latest campaigns in the actor's subtree,
+// open ones first.
+func (db *DB) FindArmoryChecks(ctx context.Context) ([]*muster.ArmoryCheck, error) {
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
+	if err != nil {
+		return nil, err
+	}
+	var w where
+	if !unrestricted(a) {
+		w.add("unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", a.UnitID)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM armory_checks`+w.sql()+`
+		ORDER BY CASE WHEN closed_at = '' THEN 0 ELSE 1 END, id DESC LIMIT 100`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("find armory checks: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*muster.ArmoryCheck, 0, len(ids))
+	for _, id := range ids {
+		c, err := findCheck(ctx, db.read, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &c.ArmoryCheck)
+	}
+	return out, nil
+}
+
 // readableCheck reads a campaign for an actor with roster.read over it.
 func (db *DB) readableCheck(ctx context.Context, id int64) (*checkRow, error) {
 	a, err := actorAllowed(ctx, muster.PermReadRoster)

@@ -92,6 +92,12 @@ func TestArmoryCheckCampaign(t *testing.T) {
 		wantProgress(t, db, c.ID, 4, 2, 3, 3, 0)
 
 		bre := sqldbtest.As(t, db, muster.RoleArmorer, "BRE-PIN")
+		for ctx, want := range map[*muster.Actor]int{muster.ActorFrom(armorer): 1, muster.ActorFrom(bre): 0} {
+			list, err := db.FindArmoryChecks(muster.NewContextWithActor(t.Context(), ctx))
+			if err != nil || len(list) != want {
+				t.Fatalf("checks seen by %s = %d (%v), want %d", ctx.Unit, len(list), err, want)
+			}
+		}
 		_, err = db.ConfirmAtStation(bre, c.ID, muster.CheckConfirmation{Serials: []string{"R4"}})
 		wantCode(t, err, muster.EFORBIDDEN)
 		_, err = db.FindArmoryCheck(bre, c.ID)

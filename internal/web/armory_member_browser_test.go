@@ -61,5 +61,12 @@ func TestBrowserKitCheck(t *testing.T) {
 		"Confirmed: R3", "unknown X9")
 	rec := c.post("/armory-checks/1/discrepancies/1/resolve", c.withToken(url.Values{"note": {"R2 was in the vehicle"}}))
 	wantPage(t, c.follow(rec), http.StatusOK, "Discrepancy 1 resolved.", "resolved", "R2 was in the vehicle", "1 open of 2")
-	wantPage(t, e.signedIn("armorer-bre", muster.RoleArmorer, "BRE-PIN").get("/armory-checks/1"), http.StatusForbidden)
+	other := e.signedIn("armorer-bre", muster.RoleArmorer, "BRE-PIN")
+	wantPage(t, other.get("/armory-checks/1"), http.StatusForbidden)
+	wantPage(t, other.get("/armory-checks"), http.StatusOK, "No checks yet.")
+	rec = other.post("/armory-checks", other.withToken(url.Values{"unit": {"BRE-PIN"}, "deadline": {"2026-12-01T18:00"}}))
+	wantPage(t, other.follow(rec), http.StatusOK, "Check 2 started: 0 items.", "2026-12-01 18:00 UTC")
+	rec = other.post("/armory-checks", other.withToken(url.Values{"unit": {"GOM"}, "deadline": {"2026-12-01T18:00"}}))
+	wantPage(t, rec, http.StatusForbidden)
+	wantPage(t, c.get("/armory-checks"), http.StatusOK, "2 of 3", "!BRE-PIN")
 }

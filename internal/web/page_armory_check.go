@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/muster-force/muster"
 )
@@ -88,4 +90,43 @@ func (s *Server) pageResolveDiscrepancy(w http.ResponseWriter, r *http.Request) 
 	_, err = s.Checks.ResolveDiscrepancy(r.Context(), id, did, r.PostFormValue("note"))
 	s.armoryOutcome(w, r, "/armory-checks/"+strconv.FormatInt(id, 10), err,
 		"Discrepancy "+strconv.FormatInt(did, 10)+" resolved.", "Not resolved. ")
+}
+
+// armoryChecksView is the data of the campaigns' list.
+type armoryChecksView struct {
+	Checks   []*muster.ArmoryCheck
+	CanWrite bool
+	Unit     string // the create form's unit, from ?unit=
+}
+
+// pageArmoryChecks lists the campaigns in the actor's subtree, with the
+// form that starts one.
+func (s *Server) pageArmoryChecks(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Checks.FindArmoryChecks(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "armory_checks", &view{Title: "Armory checks", Nav: "units",
+		Data: armoryChecksView{Checks: list, CanWrite: canMove(r), Unit: r.URL.Query().Get("unit")}})
+}
+
+// pageArmoryCheckCreate starts a campaign from the form (unit, deadline
+// as the browser's datetime-local, read as UTC, note) and opens its page.
+func (s *Server) pageArmoryCheckCreate(w http.ResponseWriter, r *http.Request) {
+	if err := s.parseForm(w, r); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	in := muster.ArmoryCheckInput{Unit: strings.TrimSpace(r.PostFormValue("unit")), Note: r.PostFormValue("note")}
+	if t, err := time.Parse("2006-01-02T15:04", r.PostFormValue("deadline")); err == nil {
+		in.Deadline = t
+	}
+	c, err := s.Checks.CreateArmoryCheck(r.Context(), in)
+	if err != nil {
+		s.armoryOutcome(w, r, "/armory-checks?unit="+url.QueryEscape(in.Unit), err, "", "No check was started. ")
+		return
+	}
+	s.redirectWithFlash(w, r, "/armory-checks/"+strconv.FormatInt(c.ID, 10),
+		"Check "+strconv.FormatInt(c.ID, 10)+" started: "+strconv.Itoa(c.Items)+" items.")
 }

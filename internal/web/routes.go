@@ -110,6 +110,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	page("POST /units/{code}/armory/items", s.pageArmoryReceive)
 	page("GET /items/{serial}", s.pageItem)
 	page("POST /items/{serial}/movements", s.pageItemMove)
+	page("GET /armory-checks", s.pageArmoryChecks)
+	page("POST /armory-checks", s.pageArmoryCheckCreate)
 	page("GET /armory-checks/{id}", s.pageArmoryCheck)
 	page("POST /armory-checks/{id}/confirmations", s.pageArmoryCheckConfirm)
 	page("POST /armory-checks/{id}/discrepancies/{discrepancy}/resolve", s.pageResolveDiscrepancy)
