@@ -24,7 +24,8 @@ func TestDispatcherSendsReceipt(t *testing.T) {
 	if err := db.CreateItem(ctx, &muster.Item{Serial: "R1", Type: "RIFLE", Armory: "GOM-MOZ-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.MoveItem(ctx, "R1", muster.Movement{Kind: muster.MoveIssue, ServiceNumber: "G1"}); err != nil {
+	armorer := sqldbtest.As(t, db, muster.RoleArmorer, "GOM-MOZ")
+	if _, err := db.MoveItem(armorer, "R1", muster.Movement{Kind: muster.MoveIssue, ServiceNumber: "G1"}); err != nil {
 		t.Fatal(err)
 	}
 	clk := &clock{t: sqldbtest.Now}

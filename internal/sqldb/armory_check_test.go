@@ -9,8 +9,9 @@ import (
 	"github.com/muster-force/muster/internal/sqldbtest"
 )
 
-// seedCheck adds to seedArmory R4 in store in GOM-MOZ and issues R1 and
-// R5 to G1, R2 to G2: the campaign over GOM-MOZ counts R1, R2, R4, R5.
+// seedCheck adds to seedArmory R4 in store in GOM-MOZ and has the
+// armorer of GOM-MOZ issue R1 and R5 to G1, then R2 to G2: the campaign
+// over GOM-MOZ counts R1, R2, R4, R5.
 func seedCheck(t *testing.T, db *sqldb.DB) {
 	t.Helper()
 	sqldbtest.Seed(t, db)
@@ -21,8 +22,9 @@ func seedCheck(t *testing.T, db *sqldb.DB) {
 			t.Fatal(err)
 		}
 	}
-	for serial, sn := range map[string]string{"R1": "G1", "R5": "G1", "R2": "G2"} {
-		move(t, db, ctx, serial, muster.Movement{Kind: muster.MoveIssue, ServiceNumber: sn})
+	armorer := sqldbtest.As(t, db, muster.RoleArmorer, "GOM-MOZ")
+	for _, issue := range [][2]string{{"R1", "G1"}, {"R5", "G1"}, {"R2", "G2"}} {
+		move(t, db, armorer, issue[0], muster.Movement{Kind: muster.MoveIssue, ServiceNumber: issue[1]})
 	}
 }
 

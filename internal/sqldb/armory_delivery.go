@@ -12,7 +12,8 @@ import (
 // confirm when a check campaign starts. Each is one row in the dispatcher's
 // queue (deliveries, callup_id 0), sent by the existing dispatcher on the
 // member's e-mail when they have one, else by SMS; a member with neither
-// gets none. Nothing is sent inline.
+// gets none. Nothing is sent inline. Issues by the system actor (the demo,
+// bulk loads) queue no receipt.
 
 // armoryTitles are the armory deliveries' titles by purpose.
 var armoryTitles = map[muster.DeliveryPurpose]string{

@@ -10,8 +10,8 @@ import (
 	"github.com/muster-force/muster/internal/sqldbtest"
 )
 
-// TestArmoryDeliveries checks that an issue queues a receipt and a check
-// campaign a request to each holder, as delivery rows the dispatcher
+// TestArmoryDeliveries checks that a staff member's issue queues a
+// receipt and a check campaign a request to each holder, as delivery rows the dispatcher
 // claims like any other, whose token opens the member's kit page. G1 has
 // a phone (SMS); G2 has no channel and gets nothing.
 func TestArmoryDeliveries(t *testing.T) {
@@ -19,6 +19,11 @@ func TestArmoryDeliveries(t *testing.T) {
 		seedCheck(t, db) // issues R1 and R5 to G1, R2 to G2
 		if n := count(t, db, `SELECT count(*) FROM deliveries`); n != "2" {
 			t.Fatalf("%s deliveries after three issues, want 2 receipts (G1 twice; G2 has no channel)", n)
+		}
+		// The system's issues (the demo, bulk loads) send no receipts.
+		move(t, db, sqldbtest.System(), "R4", muster.Movement{Kind: muster.MoveIssue, ServiceNumber: "G1"})
+		if n := count(t, db, `SELECT count(*) FROM deliveries`); n != "2" {
+			t.Fatalf("%s deliveries after the system's issue, want still 2", n)
 		}
 		armorer := sqldbtest.As(t, db, muster.RoleArmorer, "GOM-MOZ")
 		_, err := db.CreateArmoryCheck(armorer, muster.ArmoryCheckInput{Unit: "GOM-MOZ", Deadline: sqldbtest.Now.Add(time.Hour), Note: "Bring them."})
