@@ -179,7 +179,11 @@ func TestArmoryKitPage(t *testing.T) {
 		wantCode(t, err, muster.EUNAUTHORIZED)
 		_, err = db.AnswerPage(t.Context(), token)
 		wantCode(t, err, muster.EUNAUTHORIZED)
-		_, err = db.KitPage(t.Context(), token[:len(token)-1]+"a")
+		altered := token[:len(token)-1] + "a"
+		if altered == token {
+			altered = token[:len(token)-1] + "e"
+		}
+		_, err = db.KitPage(t.Context(), altered)
 		wantCode(t, err, muster.EUNAUTHORIZED)
 
 		deadline := sqldbtest.Now.Add(24 * time.Hour)
