@@ -49,14 +49,30 @@ const (
 	// PurposeConfirmation confirms an answer the member gave by SMS, by
 	// SMS; its text is the delivery's own (Delivery.Text).
 	PurposeConfirmation DeliveryPurpose = "confirmation"
+	PurposeReceipt  DeliveryPurpose = "receipt"  // an item was issued to the member: the armory page's link
+	PurposeCheck    DeliveryPurpose = "check"    // an armory check asks the member to confirm what they hold
 )
 
-// DeliveryPurposes lists every purpose.
-var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation, PurposeExpiry}
+// Armory reports whether the purpose is the armory's: its delivery belongs
+// to no call-up, and its link opens the member's armory page (/k/), not
+// the answer page (/r/).
+func (p DeliveryPurpose) Armory() bool { return p == PurposeReceipt || p == PurposeCheck }
 
-// Answerable reports whether a delivery of the purpose asks for an answer
-// and so carries a response link: all but an expiry reminder, which
-// belongs to no call-up.
+// LinkPath is the path of the delivery's link, before the token.
+func (p DeliveryPurpose) LinkPath() string {
+	if p.Armory() {
+		return "/k/"
+	}
+	return "/r/"
+}
+
+// DeliveryPurposes lists every purpose.
+var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation,
+	PurposeExpiry, PurposeReceipt, PurposeCheck}
+
+// Answerable reports whether a delivery of the purpose carries a link for
+// the member (the call-up's answer page, or the armory page for the
+// armory's purposes): all but an expiry reminder, which links nowhere.
 func (p DeliveryPurpose) Answerable() bool { return p != PurposeExpiry }
 
 // Delivery is one message to one member on one channel, as claimed by a
@@ -76,8 +92,10 @@ type Delivery struct {
 	AssemblyPoint string
 	ReportBy      time.Time
 	Drill         bool
-	// Token is the member's response token (answertoken); the dispatcher
-	// makes ResponseURL from it and its base URL.
+	// Token is the member's response token (answertoken), or for an
+	// armory purpose their kit token; the dispatcher makes ResponseURL
+	// from it, Purpose.LinkPath and its base URL. An armory delivery's
+	// Title and Message say what it is about; CallUpID is 0.
 	Token       string
 	ResponseURL string
 	// Text, when set, is the whole message, sent as it is (a

@@ -104,6 +104,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	reminded := make(chan error, 1)
 	go func() { reminded <- delivery.reminder(db, leads, push != nil, logger).Run(escCtx) }()
 	defer func() { stopEscalator(); <-reminded }()
+	checksCtx, stopChecks := context.WithCancel(ctx)
+	checksClosed := make(chan error, 1)
+	go func() { checksClosed <- checkCloser(db, logger).Run(checksCtx) }()
+	defer func() { stopChecks(); <-checksClosed }()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
@@ -149,6 +153,7 @@ func services(db *sqldb.DB) web.Services {
 	s.Requirements, s.Coverage = db, db
 	s.Station = db
 	s.ArmoryReports = db
+	s.Checks, s.Kits = db, db
 	return s
 }
 

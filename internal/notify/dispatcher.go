@@ -231,7 +231,7 @@ func (d *Dispatcher) process(ctx context.Context, job muster.Delivery) {
 		err = Permanent(errors.New("no response token: an id is too large"))
 	default:
 		if job.Token != "" {
-			job.ResponseURL = strings.TrimRight(d.BaseURL, "/") + "/r/" + job.Token
+			job.ResponseURL = strings.TrimRight(d.BaseURL, "/") + job.Purpose.LinkPath() + job.Token
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, d.SendTimeout)
 		providerID, err = ch.Send(sendCtx, job)

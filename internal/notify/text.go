@@ -38,6 +38,9 @@ var (
 
 // EmailSubject returns the subject of the delivery's e-mail.
 func EmailSubject(d muster.Delivery) string {
+	if d.Purpose.Armory() {
+		return d.Title
+	}
 	if d.Purpose == muster.PurposeExpiry {
 		return expirySubject(d)
 	}
@@ -49,6 +52,9 @@ func EmailSubject(d muster.Delivery) string {
 
 // EmailBody returns the plain-text body of the delivery's e-mail.
 func EmailBody(d muster.Delivery, loc *time.Location) string {
+	if d.Purpose.Armory() {
+		return armoryEmailBody(d)
+	}
 	if d.Purpose == muster.PurposeExpiry {
 		return expiryBody(d)
 	}
@@ -72,6 +78,9 @@ func EmailBody(d muster.Delivery, loc *time.Location) string {
 func SMSText(d muster.Delivery, loc *time.Location) string {
 	if d.Text != "" {
 		return d.Text
+	}
+	if d.Purpose.Armory() {
+		return armorySMSText(d)
 	}
 	if d.Purpose == muster.PurposeExpiry {
 		return expirySMS(d)

@@ -155,6 +155,10 @@ func (tx *Tx) moveItem(ctx context.Context, head *ledgerHead, serial string, m m
 	if err != nil {
 		return fmt.Errorf("update item state %s: %w", serial, err)
 	}
+	if m.Kind == muster.MoveIssue && tx.actor.Kind != "system" {
+		// The system's issues are bulk loads (the demo): no receipts.
+		return tx.queueReceipt(ctx, holder.Int64, it.TypeName, e)
+	}
 	return nil
 }
 

@@ -89,11 +89,12 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 }
 
 // readDeliveries reads the claimed deliveries with their member and
-// call-up, in id order.
+// call-up (none for the armory's, armory_delivery.go), in id order.
 func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]muster.Delivery, error) {
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
-	// A call-up's delivery, or an expiry reminder's (callup_id 0).
+	// A call-up's delivery, or an expiry reminder's or the armory's
+	// (callup_id 0; the armory's text is in body).
 	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts, d.body,
 		m.service_number, m.family_name, m.given_name, COALESCE(c.title, q.name, ''), COALESCE(c.kind, ''), COALESCE(c.message, ''),
 		COALESCE(c.assembly_point, ''), COALESCE(c.report_by, ''), COALESCE(c.drill, 0), COALESCE(q.code, ''), COALESCE(r.expires_on, '')
@@ -122,6 +123,9 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 		// "" when an id is beyond what a token can carry; the dispatcher
 		// fails such a delivery rather than send a notice without a link.
 		d.Token = answertoken.Sign(key, d.CallUpID, d.MemberID)
+		if d.Purpose.Armory() {
+			armoryDelivery(&d, key)
+		}
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -36,6 +36,8 @@ type Services struct {
 	Coverage       muster.CoverageService
 	Station        muster.ArmoryStationService
 	ArmoryReports  muster.ArmoryReportService
+	Checks         muster.ArmoryCheckService // armory check campaigns
+	Kits           muster.KitService         // members' armory pages
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
 }
