@@ -103,6 +103,21 @@ type OverdueReport struct {
 	Items []OverdueItem `json:"items"`
 }
 
+// OpenDiscrepancy is an open discrepancy of a check campaign, with the
+// campaign's unit and deadline.
+type OpenDiscrepancy struct {
+	Discrepancy
+	Unit     string    `json:"unit"`
+	Deadline time.Time `json:"deadline"`
+}
+
+// DiscrepancyReport is the open discrepancies of the check campaigns of a
+// unit's subtree, escalated ones first, then oldest first.
+type DiscrepancyReport struct {
+	Unit          string            `json:"unit"`
+	Discrepancies []OpenDiscrepancy `json:"discrepancies"`
+}
+
 // ArmoryReportService computes the armory's reports over a unit's subtree.
 // Each needs roster.read and the unit in the actor's subtree.
 //
@@ -116,4 +131,7 @@ type ArmoryReportService interface {
 	// OverdueReturns lists the items of the subtree's armories still out
 	// more than days after the end of an exercise they were issued for.
 	OverdueReturns(ctx context.Context, unit string, days int) (*OverdueReport, error)
+	// OpenDiscrepancies lists the open discrepancies of the check
+	// campaigns run over units of the subtree.
+	OpenDiscrepancies(ctx context.Context, unit string) (*DiscrepancyReport, error)
 }

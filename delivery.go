@@ -49,8 +49,8 @@ const (
 	// PurposeConfirmation confirms an answer the member gave by SMS, by
 	// SMS; its text is the delivery's own (Delivery.Text).
 	PurposeConfirmation DeliveryPurpose = "confirmation"
-	PurposeReceipt  DeliveryPurpose = "receipt"  // an item was issued to the member: the armory page's link
-	PurposeCheck    DeliveryPurpose = "check"    // an armory check asks the member to confirm what they hold
+	PurposeReceipt      DeliveryPurpose = "receipt" // an item was issued to the member: the armory page's link
+	PurposeCheck        DeliveryPurpose = "check"   // an armory check asks the member to confirm what they hold
 )
 
 // Armory reports whether the purpose is the armory's: its delivery belongs

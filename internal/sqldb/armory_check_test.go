@@ -145,6 +145,23 @@ func TestArmoryCheckCampaign(t *testing.T) {
 		_, err = db.ResolveDiscrepancy(armorer, c.ID, 9999, "none")
 		wantCode(t, err, muster.ENOTFOUND)
 		wantProgress(t, db, c.ID, 4, 2, 4, 3, 3)
+		// The open discrepancies report over the subtree: the three still
+		// open, all escalated; none over another district.
+		rep, err := db.OpenDiscrepancies(armorer, "GOM-MOZ")
+		if err != nil || len(rep.Discrepancies) != 3 || rep.Discrepancies[0].Unit != "GOM-MOZ" || !rep.Discrepancies[0].Escalated ||
+			!rep.Discrepancies[0].Deadline.Equal(deadline) {
+			t.Fatalf("open discrepancies = %+v (%v)", rep, err)
+		}
+		for _, o := range rep.Discrepancies {
+			if o.ID == list[0].ID || !o.Open {
+				t.Fatalf("report lists %+v, resolved", o)
+			}
+		}
+		_, err = db.OpenDiscrepancies(bre, "GOM-MOZ")
+		wantCode(t, err, muster.EFORBIDDEN)
+		if rep, err := db.OpenDiscrepancies(bre, "BRE-PIN"); err != nil || len(rep.Discrepancies) != 0 {
+			t.Fatalf("BRE-PIN's open discrepancies = %+v (%v)", rep, err)
+		}
 		if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action LIKE 'armory_check.%'`); n != "8" {
 			t.Fatalf("%s audit entries, want 8 (create, 5 confirmations, escalate, resolve)", n)
 		}

@@ -19,7 +19,7 @@ import (
 func newCheckServer(t *testing.T, db *sqldb.DB) *testServer {
 	t.Helper()
 	srv := newArmoryServer(t, db)
-	srv.Checks, srv.Kits = db, db
+	srv.Checks, srv.Kits, srv.ArmoryReports = db, db, db
 	ctx := sqldbtest.System()
 	if err := db.CreateItemType(ctx, &muster.ItemType{Code: "RIFLE", Name: "AK-74M", Kind: muster.Serialised}); err != nil {
 		t.Fatal(err)
@@ -86,6 +86,12 @@ func TestArmoryCheckAPI(t *testing.T) {
 				check: wantJSON(func(l struct{ Discrepancies []muster.Discrepancy }) bool {
 					return len(l.Discrepancies) == 1 && l.Discrepancies[0].Serial == "R2" && l.Discrepancies[0].Open
 				})},
+			{name: "open discrepancies report", method: "GET", url: "/api/v1/reports/armory/discrepancies?unit=GOM-MOZ", token: gom, status: 200,
+				check: wantJSON(func(r muster.DiscrepancyReport) bool {
+					return len(r.Discrepancies) == 1 && r.Discrepancies[0].Serial == "R2" && r.Discrepancies[0].Unit == "GOM-MOZ"
+				})},
+			{name: "open discrepancies report outside scope", method: "GET", url: "/api/v1/reports/armory/discrepancies?unit=GOM-MOZ",
+				token: bre, status: 403},
 			{name: "resolve without note", method: "POST", url: "/api/v1/armory-checks/1/discrepancies/1/resolve", token: gom,
 				body: map[string]any{"note": ""}, status: 422, field: "note"},
 			{name: "resolve outside scope", method: "POST", url: "/api/v1/armory-checks/1/discrepancies/1/resolve", token: bre,
@@ -93,6 +99,8 @@ func TestArmoryCheckAPI(t *testing.T) {
 			{name: "resolve", method: "POST", url: "/api/v1/armory-checks/1/discrepancies/1/resolve", token: gom,
 				body: map[string]any{"note": "R2 found in store"}, status: 200,
 				check: wantJSON(func(d muster.Discrepancy) bool { return !d.Open && d.Resolution == "R2 found in store" })},
+			{name: "open discrepancies report, resolved", method: "GET", url: "/api/v1/reports/armory/discrepancies?unit=GOM-MOZ", token: gom,
+				status: 200, check: wantJSON(func(r muster.DiscrepancyReport) bool { return len(r.Discrepancies) == 0 })},
 			{name: "resolve again", method: "POST", url: "/api/v1/armory-checks/1/discrepancies/1/resolve", token: gom,
 				body: map[string]any{"note": "again"}, status: 409},
 			{name: "kit link outside scope", method: "GET", url: "/api/v1/members/G1/kit-link", token: bre, status: 403},

@@ -16,6 +16,7 @@ var (
 	itemsOutHeader = []string{"service_number", "name", "unit", "serial", "type", "type_name", "armory", "issued_at"}
 	overdueHeader  = []string{"serial", "type", "type_name", "armory", "service_number", "name", "member_unit", "issued_at",
 		"exercise", "exercise_title", "exercise_end", "days_overdue"}
+	discrepanciesHeader = []string{"id", "check", "unit", "kind", "serial", "service_number", "detail", "created_at", "deadline", "escalated"}
 )
 
 // armoryReportUnit reads unit from q, the actor's top unit by default.
@@ -113,6 +114,22 @@ func (s *Server) apiOverdue(w http.ResponseWriter, r *http.Request) {
 		for _, o := range rep.Items {
 			out = append(out, []string{o.Serial, o.Type, o.TypeName, o.Armory, o.ServiceNumber, o.Name, o.MemberUnit, csvTime(o.IssuedAt),
 				itoa(o.Exercise), o.ExerciseTitle, o.ExerciseEnd.String(), strconv.Itoa(o.DaysOverdue)})
+		}
+		return out
+	})
+}
+
+// apiOpenDiscrepancies answers GET /api/v1/reports/armory/discrepancies?unit=CODE&format=F:
+// the open discrepancies of the subtree's check campaigns.
+func (s *Server) apiOpenDiscrepancies(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r, "unit", "format")
+	armoryReport(s, w, r, q, "discrepancies", discrepanciesHeader, func(unit string) (*muster.DiscrepancyReport, error) {
+		return s.ArmoryReports.OpenDiscrepancies(r.Context(), unit)
+	}, func(rep *muster.DiscrepancyReport) [][]string {
+		var out [][]string
+		for _, d := range rep.Discrepancies {
+			out = append(out, []string{itoa(d.ID), itoa(d.CheckID), d.Unit, string(d.Kind), d.Serial, d.Member, d.Detail,
+				csvTime(d.CreatedAt), csvTime(d.Deadline), strconv.FormatBool(d.Escalated)})
 		}
 		return out
 	})

@@ -58,7 +58,8 @@ func TestArmoryReportsHTTP(t *testing.T) {
 
 		wantPage(t, c.get("/reports/armory"), http.StatusOK, "Armory reports · GOM", `id="report-holdings"`, `id="report-items-out"`,
 			`<a href="/exercises/1">Autumn</a>`, `href="/api/v1/reports/armory/overdue?days=3&format=csv&unit=GOM"`)
-		wantPage(t, c.get("/reports/armory?unit=GOM&days=5"), http.StatusOK, "Nothing is overdue as of 2026-11-27.")
+		wantPage(t, c.get("/reports/armory?unit=GOM&days=5"), http.StatusOK, "Nothing is overdue as of 2026-11-27.", "No open discrepancy.",
+			`href="/api/v1/reports/armory/discrepancies?format=csv&unit=GOM"`)
 		wantPage(t, c.get("/reports/armory?unit=BRE"), http.StatusForbidden)
 	})
 }

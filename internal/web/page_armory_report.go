@@ -13,12 +13,13 @@ type armoryReportView struct {
 	Holdings *muster.HoldingsReport
 	ItemsOut *muster.ItemsOutReport
 	Overdue  *muster.OverdueReport
+	Open     *muster.DiscrepancyReport
 	CSV      map[string]string // each report's CSV address, by name
 }
 
 // pageArmoryReports answers GET /reports/armory?unit=CODE&days=N: the
-// holdings, the items out per member and the overdue returns of the
-// unit's subtree (the actor's unit by default), each with its CSV file.
+// holdings, the items out per member, the overdue returns and the open
+// check discrepancies of the unit's subtree (the actor's unit by default), each with its CSV file.
 func (s *Server) pageArmoryReports(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := newQuery(r, "unit", "days")
@@ -31,14 +32,16 @@ func (s *Server) pageArmoryReports(w http.ResponseWriter, r *http.Request) {
 	v := armoryReportView{CSV: map[string]string{}}
 	if v.Holdings, err = s.ArmoryReports.Holdings(ctx, unit); err == nil {
 		if v.ItemsOut, err = s.ArmoryReports.ItemsOut(ctx, unit); err == nil {
-			v.Overdue, err = s.ArmoryReports.OverdueReturns(ctx, unit, days)
+			if v.Overdue, err = s.ArmoryReports.OverdueReturns(ctx, unit, days); err == nil {
+				v.Open, err = s.ArmoryReports.OpenDiscrepancies(ctx, unit)
+			}
 		}
 	}
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	for _, name := range []string{"holdings", "members", "overdue"} {
+	for _, name := range []string{"holdings", "members", "overdue", "discrepancies"} {
 		q := url.Values{"unit": {unit}, "format": {"csv"}}
 		if name == "overdue" {
 			q.Set("days", strconv.Itoa(days))

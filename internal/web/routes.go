@@ -110,6 +110,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/reports/armory/holdings", s.apiHoldings)
 	api("GET /api/v1/reports/armory/members", s.apiItemsOut)
 	api("GET /api/v1/reports/armory/overdue", s.apiOverdue)
+	api("GET /api/v1/reports/armory/discrepancies", s.apiOpenDiscrepancies)
 	api("POST /api/v1/armory-checks", s.apiCreateArmoryCheck)
 	api("GET /api/v1/armory-checks/{id}", s.apiGetArmoryCheck)
 	api("GET /api/v1/armory-checks/{id}/discrepancies", s.apiArmoryCheckDiscrepancies)
