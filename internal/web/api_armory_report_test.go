@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,23 @@ func TestArmoryReportsHTTP(t *testing.T) {
 		wantPage(t, c.get("/reports/armory?unit=GOM&days=5"), http.StatusOK, "Nothing is overdue as of 2026-11-27.", "No open discrepancy.",
 			`href="/api/v1/reports/armory/discrepancies?format=csv&unit=GOM"`)
 		wantPage(t, c.get("/reports/armory?unit=BRE"), http.StatusForbidden)
+
+		// A campaign whose deadline passes with nothing confirmed: its two
+		// items are escalated, on the report and on the dashboard of an
+		// armorer of the subtree — not on a viewer's, who cannot act.
+		deadline := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+		if _, err := db.CreateArmoryCheck(sys, muster.ArmoryCheckInput{Unit: "GOM-MOZ-1", Deadline: deadline}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.ApplyDueChecks(sys, deadline); err != nil || n != 1 {
+			t.Fatalf("closed %d campaigns (%v)", n, err)
+		}
+		wantPage(t, c.get("/api/v1/reports/armory/discrepancies?unit=GOM"), http.StatusOK, `"serial":"R1"`, `"serial":"R2"`, `"escalated":true`)
+		armorer := e.signedIn("armorer", muster.RoleArmorer, "GOM-MOZ")
+		wantPage(t, armorer.get("/"), http.StatusOK, `id="armory-escalated"`, "2 open after their campaign", `href="/items/R2"`)
+		if body := c.get("/").Body.String(); strings.Contains(body, `id="armory-escalated"`) {
+			t.Fatal("a viewer's dashboard lists the escalated discrepancies")
+		}
 	})
 }
 

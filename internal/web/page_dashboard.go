@@ -60,6 +60,10 @@ type dashboardView struct {
 	Tables []strengthTable
 	// Expiry is a commander's latest digest of expiry reminders, or nil.
 	Expiry *muster.ExpiryDigest
+	// Escalated are the open armory check discrepancies past their
+	// campaign's deadline in the actor's units, for those who may act on
+	// them (armory.write).
+	Escalated []muster.OpenDiscrepancy
 }
 
 // strengthTable is the strength of one unit and two levels below it.
@@ -87,6 +91,10 @@ func (s *Server) pageDashboard(w http.ResponseWriter, r *http.Request) {
 		data.Tables = append(data.Tables, strengthTable{Unit: u, Rows: strengthRows(list)})
 	}
 	if data.Expiry, err = s.expiryDigest(ctx); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if data.Escalated, err = s.escalatedDiscrepancies(ctx, tops); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
@@ -127,4 +135,26 @@ func (s *Server) expiryDigest(ctx context.Context) (*muster.ExpiryDigest, error)
 		return nil, nil
 	}
 	return d, err
+}
+
+// escalatedDiscrepancies returns the escalated open discrepancies of the
+// armory check campaigns in the top units, for an actor with armory.write;
+// nil for anyone else.
+func (s *Server) escalatedDiscrepancies(ctx context.Context, tops []*muster.Unit) ([]muster.OpenDiscrepancy, error) {
+	if a := muster.ActorFrom(ctx); s.ArmoryReports == nil || a == nil || !a.Role.Can(muster.PermArmory) {
+		return nil, nil
+	}
+	var out []muster.OpenDiscrepancy
+	for _, u := range tops {
+		rep, err := s.ArmoryReports.OpenDiscrepancies(ctx, u.Code)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range rep.Discrepancies {
+			if d.Escalated {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
 }
