@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,17 +21,10 @@ var (
 // armoryReportUnit reads unit from q, the actor's top unit by default.
 func (s *Server) armoryReportUnit(r *http.Request, q *query) (string, error) {
 	unit := q.code("unit")
-	if err := q.err(); err != nil || unit != "" {
-		return unit, err
-	}
-	top, err := s.topUnits(r.Context())
-	if err != nil {
+	if err := q.err(); err != nil {
 		return "", err
 	}
-	if len(top) == 0 {
-		return "", muster.Errorf(muster.ENOTFOUND, "There are no units yet.")
-	}
-	return top[0].Code, nil
+	return s.reportUnit(r, unit)
 }
 
 // armoryReport answers one of the armory reports: build reads the query
@@ -55,16 +47,7 @@ func armoryReport[R any](s *Server, w http.ResponseWriter, r *http.Request, q *q
 		writeJSON(w, http.StatusOK, rep)
 		return
 	}
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="armory-`+name+"-"+unit+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write(header)
-	cw.WriteAll(rows(rep))
-	if err := cw.Error(); err != nil {
-		s.Logger.Error("armory report CSV", "method", r.Method, "path", loggedPath(r), "err", err)
-	}
+	s.writeReportCSV(w, r, "armory-"+name+"-"+unit, header, rows(rep))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

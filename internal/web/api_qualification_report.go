@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -19,17 +18,9 @@ func (s *Server) coverageFilter(r *http.Request, q *query) (muster.CoverageFilte
 	if err := q.err(); err != nil {
 		return f, err
 	}
-	if f.Unit == "" {
-		top, err := s.topUnits(r.Context())
-		if err != nil {
-			return f, err
-		}
-		if len(top) == 0 {
-			return f, muster.Errorf(muster.ENOTFOUND, "There are no units yet.")
-		}
-		f.Unit = top[0].Code
-	}
-	return f, nil
+	var err error
+	f.Unit, err = s.reportUnit(r, f.Unit)
+	return f, err
 }
 
 // apiQualificationCoverage answers GET
@@ -54,20 +45,12 @@ func (s *Server) apiQualificationCoverage(w http.ResponseWriter, r *http.Request
 		writeJSON(w, http.StatusOK, rep)
 		return
 	}
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="qualifications-`+rep.Unit+"-"+rep.Date.String()+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write(coverageHeader)
+	var rows [][]string
 	for _, u := range rep.Units {
 		for _, c := range u.Coverage {
-			cw.Write([]string{u.Unit, u.Name, strconv.Itoa(u.Level), strconv.Itoa(u.Members), c.Qualification, strconv.Itoa(c.Holders),
+			rows = append(rows, []string{u.Unit, u.Name, strconv.Itoa(u.Level), strconv.Itoa(u.Members), c.Qualification, strconv.Itoa(c.Holders),
 				strconv.FormatFloat(c.Share, 'f', 4, 64), strconv.Itoa(c.Needed), strconv.Itoa(c.Gap)})
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		s.Logger.Error("coverage CSV", "method", r.Method, "path", loggedPath(r), "err", err)
-	}
+	s.writeReportCSV(w, r, "qualifications-"+rep.Unit+"-"+rep.Date.String(), coverageHeader, rows)
 }

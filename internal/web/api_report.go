@@ -19,17 +19,40 @@ func (s *Server) participationFilter(r *http.Request, q *query) (muster.Particip
 	if err := q.err(); err != nil {
 		return f, err
 	}
-	if f.Unit == "" {
-		top, err := s.topUnits(r.Context())
-		if err != nil {
-			return f, err
-		}
-		if len(top) == 0 {
-			return f, muster.Errorf(muster.ENOTFOUND, "There are no units yet.")
-		}
-		f.Unit = top[0].Code
+	var err error
+	f.Unit, err = s.reportUnit(r, f.Unit)
+	return f, err
+}
+
+// reportUnit returns unit, or when it is "" the actor's top unit: the
+// unit a report covers by default.
+func (s *Server) reportUnit(r *http.Request, unit string) (string, error) {
+	if unit != "" {
+		return unit, nil
 	}
-	return f, nil
+	top, err := s.topUnits(r.Context())
+	if err != nil {
+		return "", err
+	}
+	if len(top) == 0 {
+		return "", muster.Errorf(muster.ENOTFOUND, "There are no units yet.")
+	}
+	return top[0].Code, nil
+}
+
+// writeReportCSV answers with a report as a CSV file to download, named
+// name.csv: the header row, then the rows.
+func (s *Server) writeReportCSV(w http.ResponseWriter, r *http.Request, name string, header []string, rows [][]string) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write(header)
+	cw.WriteAll(rows)
+	if err := cw.Error(); err != nil {
+		s.Logger.Error("report CSV", "method", r.Method, "path", loggedPath(r), "err", err)
+	}
 }
 
 // apiParticipation answers GET
@@ -54,19 +77,11 @@ func (s *Server) apiParticipation(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, rep)
 		return
 	}
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="participation-`+rep.Unit+"-"+strconv.Itoa(rep.Year)+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write(participationHeader)
+	var rows [][]string
 	for _, p := range rep.Units {
-		cw.Write([]string{p.Unit, p.Name, strconv.Itoa(p.Level), strconv.Itoa(p.Exercises), strconv.Itoa(p.Members),
+		rows = append(rows, []string{p.Unit, p.Name, strconv.Itoa(p.Level), strconv.Itoa(p.Exercises), strconv.Itoa(p.Members),
 			strconv.Itoa(p.Participants), strconv.FormatFloat(p.Share, 'f', 4, 64), strconv.Itoa(p.DaysPresent),
 			strconv.FormatFloat(p.Hours, 'f', -1, 64)})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		s.Logger.Error("participation CSV", "method", r.Method, "path", loggedPath(r), "err", err)
-	}
+	s.writeReportCSV(w, r, "participation-"+rep.Unit+"-"+strconv.Itoa(rep.Year), participationHeader, rows)
 }
