@@ -90,6 +90,9 @@ func (tx *Tx) issueArmoryKit(ctx context.Context, exercise int64, k *kitItem, in
 		if err != nil {
 			return "", "", fieldError(muster.EUNPROCESSABLE, "serial", "item %s does not exist", in.Serial)
 		}
+		if err := checkScope(ctx, tx, tx.actor, it.armory.unitID, "Armory "+it.Armory); err != nil {
+			return "", "", err
+		}
 		if it.Type != k.itemType {
 			return "", "", fieldError(muster.EUNPROCESSABLE, "serial", "%s is a %s, not a %s", in.Serial, it.Type, k.itemType)
 		}

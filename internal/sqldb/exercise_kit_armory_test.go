@@ -98,6 +98,8 @@ func TestArmoryKitHandOutAndReturn(t *testing.T) {
 			wantCode(t, db.HandOutKit(sqldbtest.System(), e.ID, in), muster.EUNPROCESSABLE)
 		}
 		wantCode(t, db.HandOutKit(armorer, e.ID, muster.KitInput{ServiceNumber: "G1", Item: "rifle", Serial: "R1", Quantity: 2}), muster.ECONFLICT)
+		// R3 is in BRE-PIN's armory, outside the GOM armorer's subtree.
+		wantCode(t, db.HandOutKit(armorer, e.ID, muster.KitInput{ServiceNumber: "G1", Item: "rifle", Serial: "R3"}), muster.EFORBIDDEN)
 		nothingWritten("refusals", "5", "0")
 
 		if err := db.HandOutKit(armorer, e.ID, muster.KitInput{ServiceNumber: "G1", Item: "rifle", Serial: "R1"}); err != nil {
