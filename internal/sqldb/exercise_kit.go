@@ -66,6 +66,9 @@ func (db *DB) HandOutKit(ctx context.Context, id int64, in muster.KitInput) erro
 				err = fieldError(muster.EUNPROCESSABLE, "serial", "%s is plain kit, not linked to the armory: no serial or lot", k.name)
 			}
 		}
+		if err == nil && k.kind == muster.Serialised && in.Quantity > 1 {
+			err = fieldError(muster.EUNPROCESSABLE, "quantity", "%s is handed out one serial at a time: quantity 1", k.name)
+		}
 		if err != nil {
 			return err
 		}
