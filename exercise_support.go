@@ -107,10 +107,18 @@ func (a *MealAdjustment) Validate() error {
 // KitItem is kit each participant of an exercise is to be handed, e.g. one
 // sleeping bag. HandedOut and Returned total the quantities so far; ToHandOut
 // is what the participants still need.
+//
+// ItemType links the item to the armory (an item type code; "" for plain
+// kit): a serialised type is handed out one scanned serial per participant
+// (PerParticipant 1) through the armory's ledger; a consumable type is
+// issued from a lot of Armory's stock (the code of the armory's unit,
+// required for a consumable, unused otherwise).
 type KitItem struct {
 	ID             int64  `json:"id"`
 	Name           string `json:"name"`
 	PerParticipant int    `json:"per_participant"`
+	ItemType       string `json:"item_type,omitempty"`
+	Armory         string `json:"armory,omitempty"`
 	HandedOut      int    `json:"handed_out"`
 	Returned       int    `json:"returned"`
 	ToHandOut      int    `json:"to_hand_out"`
@@ -125,16 +133,27 @@ func (k *KitItem) Validate() error {
 	if k.PerParticipant < 1 || k.PerParticipant > 100 {
 		return fieldInvalid("per_participant", "must be from 1 to 100")
 	}
+	k.ItemType, k.Armory = strings.TrimSpace(k.ItemType), strings.TrimSpace(k.Armory)
+	if k.ItemType != "" && !ValidCode(k.ItemType) {
+		return fieldInvalid("item_type", "an item type code, or empty for plain kit")
+	}
+	if k.Armory != "" && (k.ItemType == "" || !ValidCode(k.Armory)) {
+		return fieldInvalid("armory", "the code of the armory's unit, only with a consumable item_type")
+	}
 	return nil
 }
 
 // KitInput hands kit to a participant or takes it back: Quantity of the
 // item (0 when handing out: all the participant still needs; ignored when
-// returning, as all of it comes back). Item "" returns every item.
+// returning, as all of it comes back). Item "" returns every item. Serial
+// is the scanned serial of an item linked to a serialised armory type, Lot
+// the stock lot of one linked to a consumable type (hand-out only).
 type KitInput struct {
 	ServiceNumber string `json:"service_number"`
 	Item          string `json:"item"`
 	Quantity      int    `json:"quantity"`
+	Serial        string `json:"serial"`
+	Lot           string `json:"lot"`
 }
 
 // Validate checks the input's own fields.
@@ -146,13 +165,22 @@ func (in *KitInput) Validate() error {
 	if in.Quantity < 0 || in.Quantity > 100 {
 		return fieldInvalid("quantity", "must be from 1 to 100, or 0 for all that is due")
 	}
+	in.Serial, in.Lot = strings.TrimSpace(in.Serial), strings.TrimSpace(in.Lot)
+	if in.Serial != "" && in.Lot != "" {
+		return fieldInvalid("serial", "give a serial (serialised kit) or a lot (consumable kit), not both")
+	}
 	return nil
 }
 
 // KitHolding is a participant's position on one kit item: how many are
-// due, handed out, and whether they came back.
+// due, handed out, and whether they came back; for armory kit, the item
+// type, whether it is serialised, and the serial or lot handed out.
 type KitHolding struct {
 	Item       string    `json:"item"`
+	ItemType   string    `json:"item_type,omitempty"`
+	Serialised bool      `json:"serialised,omitempty"`
+	Serial     string    `json:"serial,omitempty"`
+	Lot        string    `json:"lot,omitempty"`
 	Due        int       `json:"due"`
 	HandedOut  int       `json:"handed_out"`
 	IssuedBy   string    `json:"issued_by,omitempty"`

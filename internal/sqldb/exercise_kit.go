@@ -10,7 +10,8 @@ import (
 	"github.com/muster-force/muster"
 )
 
-// CreateKitItem adds an item of kit to hand to each participant.
+// CreateKitItem adds an item of kit to hand to each participant, linked
+// to the armory when k.ItemType is set (see muster.KitItem).
 func (db *DB) CreateKitItem(ctx context.Context, id int64, k *muster.KitItem) error {
 	if err := k.Validate(); err != nil {
 		return err
@@ -19,8 +20,12 @@ func (db *DB) CreateKitItem(ctx context.Context, id int64, k *muster.KitItem) er
 		if _, err := exerciseIn(ctx, tx, tx.actor, muster.PermCallUp, id); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO exercise_kit_items (exercise_id, name, per_participant, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, id, k.Name, k.PerParticipant, tx.actor.Label(), formatTime(tx.now)).Scan(&k.ID)
+		typeID, armoryID, err := tx.linkKitItem(ctx, k)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO exercise_kit_items (exercise_id, name, per_participant, item_type_id, armory_id, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, id, k.Name, k.PerParticipant, typeID, armoryID, tx.actor.Label(), formatTime(tx.now)).Scan(&k.ID)
 		if isUniqueViolation(err) {
 			return fieldError(muster.ECONFLICT, "name", "exercise %d already has a kit item named %q", id, k.Name)
 		} else if err != nil {
@@ -31,20 +36,13 @@ func (db *DB) CreateKitItem(ctx context.Context, id int64, k *muster.KitItem) er
 	})
 }
 
-// kitItemID returns the id and quantity per participant of the
-// exercise's kit item with the name.
-func kitItemID(ctx context.Context, q querier, id int64, name string) (itemID int64, per int, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, per_participant FROM exercise_kit_items WHERE exercise_id = $1 AND name = $2`, id, name).Scan(&itemID, &per)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, fieldError(muster.ENOTFOUND, "item", "exercise %d has no kit item %q", id, name)
-	}
-	return itemID, per, err
-}
-
 // HandOutKit records kit handed to a participant: in.Quantity more of the
 // item, or all still due when 0. Handing out more than the item's quantity
 // per participant, or again after the participant returned it, is refused
-// (ECONFLICT).
+// (ECONFLICT). Plain kit needs callups.checkin; armory kit needs
+// armory.write and goes through the armory in the same transaction (the
+// scanned serial issued through the ledger, or the lot from stock), so
+// either both the armory and the kit record change or neither does.
 func (db *DB) HandOutKit(ctx context.Context, id int64, in muster.KitInput) error {
 	if err := in.Validate(); err != nil {
 		return err
@@ -53,89 +51,123 @@ func (db *DB) HandOutKit(ctx context.Context, id int64, in muster.KitInput) erro
 		return fieldError(muster.EINVALID, "item", "required, the name of a kit item")
 	}
 	return db.writeTx(ctx, func(tx *Tx) error {
-		if _, err := exerciseIn(ctx, tx, tx.actor, muster.PermCheckIn, id); err != nil {
+		if _, err := exerciseIn(ctx, tx, tx.actor, muster.PermReadRoster, id); err != nil {
+			return err
+		}
+		k, err := findKitItem(ctx, tx, id, in.Item)
+		if err != nil {
+			return err
+		}
+		if k.linked() {
+			err = requireArmoryKit(tx.actor, k.name)
+		} else {
+			err = require(tx.actor, muster.PermCheckIn)
+			if err == nil && (in.Serial != "" || in.Lot != "") {
+				err = fieldError(muster.EUNPROCESSABLE, "serial", "%s is plain kit, not linked to the armory: no serial or lot", k.name)
+			}
+		}
+		if err == nil && k.kind == muster.Serialised && in.Quantity > 1 {
+			err = fieldError(muster.EUNPROCESSABLE, "quantity", "%s is handed out one serial at a time: quantity 1", k.name)
+		}
+		if err != nil {
 			return err
 		}
 		r, err := receptionParticipant(ctx, tx, id, in.ServiceNumber)
 		if err != nil {
 			return err
 		}
-		itemID, per, err := kitItemID(ctx, tx, id, in.Item)
-		if err != nil {
-			return err
-		}
 		var had int
-		var returned string
-		err = tx.QueryRowContext(ctx, `SELECT quantity, returned_at FROM exercise_kit_issues WHERE exercise_id = $1 AND member_id = $2 AND item_id = $3`,
-			id, r.memberID, itemID).Scan(&had, &returned)
+		var returned, lot string
+		err = tx.QueryRowContext(ctx, `SELECT quantity, returned_at, lot FROM exercise_kit_issues WHERE exercise_id = $1 AND member_id = $2 AND item_id = $3`,
+			id, r.memberID, k.id).Scan(&had, &returned, &lot)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		q := in.Quantity
 		if q == 0 {
-			q = per - had
+			q = k.per - had
 		}
 		switch {
 		case returned != "":
 			return fieldError(muster.ECONFLICT, "item", "%s returned the %s at %s; kit is handed out once per exercise", r.ServiceNumber, in.Item, clock(returned))
 		case q <= 0:
-			return fieldError(muster.ECONFLICT, "item", "%s already has all %d of %s due", r.ServiceNumber, per, in.Item)
-		case had+q > per:
-			return fieldError(muster.ECONFLICT, "quantity", "%s has %d of %s; %d more would be over the %d per participant", r.ServiceNumber, had, in.Item, q, per)
+			return fieldError(muster.ECONFLICT, "item", "%s already has all %d of %s due", r.ServiceNumber, k.per, in.Item)
+		case had+q > k.per:
+			return fieldError(muster.ECONFLICT, "quantity", "%s has %d of %s; %d more would be over the %d per participant", r.ServiceNumber, had, in.Item, q, k.per)
+		case lot != "" && in.Lot != lot:
+			return fieldError(muster.ECONFLICT, "lot", "%s was handed %s of lot %s; hand out the rest from the same lot", r.ServiceNumber, in.Item, lot)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO exercise_kit_issues (exercise_id, member_id, item_id, quantity, issued_by, issued_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (exercise_id, member_id, item_id)
+		var serial string
+		if k.linked() {
+			if serial, lot, err = tx.issueArmoryKit(ctx, id, k, in, q); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO exercise_kit_issues (exercise_id, member_id, item_id, quantity, serial, lot, issued_by, issued_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (exercise_id, member_id, item_id)
 			DO UPDATE SET quantity = excluded.quantity, issued_by = excluded.issued_by, issued_at = excluded.issued_at`,
-			id, r.memberID, itemID, had+q, tx.actor.Label(), formatTime(tx.now))
+			id, r.memberID, k.id, had+q, serial, lot, tx.actor.Label(), formatTime(tx.now))
 		if err != nil {
 			return fmt.Errorf("hand out kit: %w", err)
 		}
-		return tx.audit(ctx, "exercise.kit.issue", "exercise_participant", r.key(), map[string]any{"item": in.Item, "quantity": had},
-			map[string]any{"item": in.Item, "quantity": had + q})
+		after := map[string]any{"item": in.Item, "quantity": had + q}
+		if serial != "" || lot != "" {
+			after["serial"], after["lot"] = serial, lot
+		}
+		return tx.audit(ctx, "exercise.kit.issue", "exercise_participant", r.key(), map[string]any{"item": in.Item, "quantity": had}, after)
 	})
 }
 
 // ReturnKit records that a participant gave back what they hold of an item
 // (or of every item when in.Item is ""). Nothing to return is ECONFLICT.
+// Armory kit goes back through the armory in the same transaction (needs
+// armory.write); plain kit needs callups.checkin.
 func (db *DB) ReturnKit(ctx context.Context, id int64, in muster.KitInput) (int, error) {
 	if err := in.Validate(); err != nil {
 		return 0, err
 	}
 	var n int
 	err := db.writeTx(ctx, func(tx *Tx) error {
-		if _, err := exerciseIn(ctx, tx, tx.actor, muster.PermCheckIn, id); err != nil {
+		if !tx.actor.Role.Can(muster.PermCheckIn) && !tx.actor.Role.Can(muster.PermArmory) {
+			return require(tx.actor, muster.PermCheckIn)
+		}
+		if _, err := exerciseIn(ctx, tx, tx.actor, muster.PermReadRoster, id); err != nil {
 			return err
 		}
 		r, err := receptionParticipant(ctx, tx, id, in.ServiceNumber)
 		if err != nil {
 			return err
 		}
-		var w where
-		w.add("exercise_id = ?", id)
-		w.add("member_id = ?", r.memberID)
-		w.add("returned_at = ''")
 		what := "kit"
 		if in.Item != "" {
-			itemID, _, err := kitItemID(ctx, tx, id, in.Item)
-			if err != nil {
+			if _, err := findKitItem(ctx, tx, id, in.Item); err != nil {
 				return err
 			}
-			w.add("item_id = ?", itemID)
 			what = in.Item
 		}
-		set := `UPDATE exercise_kit_issues SET returned_by = ` + w.next(tx.actor.Label()) + `, returned_at = ` + w.next(formatTime(tx.now))
-		res, err := tx.ExecContext(ctx, set+w.sql(), w.args...)
-		if err != nil {
-			return fmt.Errorf("return kit: %w", err)
-		}
-		rows, err := res.RowsAffected()
+		held, err := heldKitOf(ctx, tx, id, r.memberID, in.Item)
 		if err != nil {
 			return err
 		}
-		if rows == 0 {
+		if len(held) == 0 {
 			return fieldError(muster.ECONFLICT, "item", "%s holds no %s to return", r.ServiceNumber, what)
 		}
-		n = int(rows)
+		for _, h := range held {
+			if !h.item.linked() {
+				err = require(tx.actor, muster.PermCheckIn)
+			} else if err = requireArmoryKit(tx.actor, h.item.name); err == nil {
+				err = tx.returnArmoryKit(ctx, id, r.ServiceNumber, h)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE exercise_kit_issues SET returned_by = $1, returned_at = $2
+				WHERE exercise_id = $3 AND member_id = $4 AND item_id = $5`, tx.actor.Label(), formatTime(tx.now), id, r.memberID, h.item.id)
+			if err != nil {
+				return fmt.Errorf("return kit: %w", err)
+			}
+		}
+		n = len(held)
 		return tx.audit(ctx, "exercise.kit.return", "exercise_participant", r.key(), nil, map[string]any{"item": in.Item, "items": n})
 	})
 	return n, err

@@ -92,7 +92,10 @@ type kitKey struct{ memberID, itemID int64 }
 // kitIssued reads the exercise's kit items, by name, with the totals
 // handed out and returned, and what each participant was handed.
 func kitIssued(ctx context.Context, q querier, id int64) ([]*muster.KitItem, map[kitKey]int, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name, per_participant FROM exercise_kit_items WHERE exercise_id = $1 ORDER BY name`, id)
+	rows, err := q.QueryContext(ctx, `SELECT k.id, k.name, k.per_participant, COALESCE(t.code, ''), COALESCE(u.code, '')
+		FROM exercise_kit_items k LEFT JOIN item_types t ON t.id = k.item_type_id
+		LEFT JOIN armories a ON a.id = k.armory_id LEFT JOIN units u ON u.id = a.unit_id
+		WHERE k.exercise_id = $1 ORDER BY k.name`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("kit of exercise %d: %w", id, err)
 	}
@@ -100,7 +103,7 @@ func kitIssued(ctx context.Context, q querier, id int64) ([]*muster.KitItem, map
 	byID := map[int64]*muster.KitItem{}
 	for rows.Next() {
 		var k muster.KitItem
-		if err := rows.Scan(&k.ID, &k.Name, &k.PerParticipant); err != nil {
+		if err := rows.Scan(&k.ID, &k.Name, &k.PerParticipant, &k.ItemType, &k.Armory); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -165,9 +168,10 @@ func (db *DB) ParticipantReception(ctx context.Context, id int64, serviceNumber 
 			}
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT k.name, k.per_participant, COALESCE(i.quantity, 0), COALESCE(i.issued_by, ''), COALESCE(i.issued_at, ''),
+	rows, err := tx.QueryContext(ctx, `SELECT k.name, COALESCE(t.code, ''), COALESCE(t.kind, ''), k.per_participant, COALESCE(i.quantity, 0),
+		COALESCE(i.serial, ''), COALESCE(i.lot, ''), COALESCE(i.issued_by, ''), COALESCE(i.issued_at, ''),
 		COALESCE(i.returned_by, ''), COALESCE(i.returned_at, '')
-		FROM exercise_kit_items k LEFT JOIN exercise_kit_issues i ON i.item_id = k.id AND i.exercise_id = k.exercise_id AND i.member_id = $1
+		FROM exercise_kit_items k LEFT JOIN item_types t ON t.id = k.item_type_id LEFT JOIN exercise_kit_issues i ON i.item_id = k.id AND i.exercise_id = k.exercise_id AND i.member_id = $1
 		WHERE k.exercise_id = $2 ORDER BY k.name`, r.memberID, id)
 	if err != nil {
 		return nil, fmt.Errorf("kit of %s: %w", r.ServiceNumber, err)
@@ -175,11 +179,12 @@ func (db *DB) ParticipantReception(ctx context.Context, id int64, serviceNumber 
 	for rows.Next() {
 		var h muster.KitHolding
 		var issued, returned string
-		if err := rows.Scan(&h.Item, &h.Due, &h.HandedOut, &h.IssuedBy, &issued, &h.ReturnedBy, &returned); err != nil {
+		var kind muster.ItemKind
+		if err := rows.Scan(&h.Item, &h.ItemType, &kind, &h.Due, &h.HandedOut, &h.Serial, &h.Lot, &h.IssuedBy, &issued, &h.ReturnedBy, &returned); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		h.IssuedAt, h.ReturnedAt = parseTime(issued), parseTime(returned)
+		h.IssuedAt, h.ReturnedAt, h.Serialised = parseTime(issued), parseTime(returned), kind == muster.Serialised
 		out.Kit = append(out.Kit, &h)
 	}
 	rows.Close()

@@ -198,7 +198,7 @@ func (s *Server) apiListKit(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiCreateKitItem answers POST /api/v1/exercises/{id}/kit
-// {"name","per_participant"} with 201 and the item.
+// {"name","per_participant","item_type","armory"} with 201 and the item.
 func (s *Server) apiCreateKitItem(w http.ResponseWriter, r *http.Request) {
 	id, err := exerciseID(r)
 	if err != nil {
@@ -209,7 +209,9 @@ func (s *Server) apiCreateKitItem(w http.ResponseWriter, r *http.Request) {
 	if err := s.apiInput(w, r, &struct {
 		Name           *string `json:"name"`
 		PerParticipant *int    `json:"per_participant"`
-	}{&k.Name, &k.PerParticipant}); err != nil {
+		ItemType       *string `json:"item_type"`
+		Armory         *string `json:"armory"`
+	}{&k.Name, &k.PerParticipant, &k.ItemType, &k.Armory}); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -221,7 +223,8 @@ func (s *Server) apiCreateKitItem(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiHandOutKit answers POST /api/v1/exercises/{id}/kit/issues
-// {"service_number","item","quantity"}: the participant's reception after.
+// {"service_number","item","quantity","serial","lot"}: the participant's
+// reception after.
 func (s *Server) apiHandOutKit(w http.ResponseWriter, r *http.Request) {
 	id, err := exerciseID(r)
 	if err != nil {

@@ -14,7 +14,9 @@ type participantView struct {
 	P        *muster.ParticipantReception
 	Sites    []*muster.LodgingSite
 	CanDesk  bool
-	Error    string
+	// CanArmory may hand out and take back armory kit (armory.write).
+	CanArmory bool
+	Error     string
 }
 
 // pageParticipantReception answers GET
@@ -54,12 +56,13 @@ func (s *Server) participantView(r *http.Request) (*participantView, error) {
 		return nil, err
 	}
 	a := muster.ActorFrom(ctx)
-	return &participantView{Exercise: e, P: p, Sites: sites, CanDesk: a != nil && a.Role.Can(muster.PermCheckIn)}, nil
+	return &participantView{Exercise: e, P: p, Sites: sites, CanDesk: a != nil && a.Role.Can(muster.PermCheckIn),
+		CanArmory: a != nil && a.Role.Can(muster.PermArmory)}, nil
 }
 
 // pageParticipantReceptionSave answers POST
 // /exercises/{id}/reception/{service_number}, the page's forms told apart
-// by "do": issue (item, quantity), return (item, "" for all), note (text)
+// by "do": issue (item, quantity; serial or lot for armory kit), return (item, "" for all), note (text)
 // and lodging (site, 0 for none).
 func (s *Server) pageParticipantReceptionSave(w http.ResponseWriter, r *http.Request) {
 	if err := s.parseForm(w, r); err != nil {
@@ -76,7 +79,8 @@ func (s *Server) pageParticipantReceptionSave(w http.ResponseWriter, r *http.Req
 	var msg string
 	switch form.str("do") {
 	case "issue":
-		in := muster.KitInput{ServiceNumber: sn, Item: form.str("item"), Quantity: form.int("quantity", 0, 0, 100)}
+		in := muster.KitInput{ServiceNumber: sn, Item: form.str("item"), Quantity: form.int("quantity", 0, 0, 100),
+			Serial: form.str("serial"), Lot: form.str("lot")}
 		if err = form.err(); err == nil {
 			err = s.Reception.HandOutKit(ctx, id, in)
 		}
