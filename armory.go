@@ -103,18 +103,21 @@ type Stock struct {
 	Quantity int64  `json:"quantity"`
 }
 
-// StockMovement receives consumables into an armory, or issues them from
-// it to a member (ServiceNumber).
+// StockMovement receives consumables into an armory, issues them from it
+// to a member (ServiceNumber), takes them back from a member, or transfers
+// them to another armory (ToArmory).
 type StockMovement struct {
 	Armory        string `json:"armory"`
 	Type          string `json:"type"`
 	Lot           string `json:"lot"`
 	Quantity      int64  `json:"quantity"`
 	ServiceNumber string `json:"service_number"`
+	ToArmory      string `json:"to_armory"`
 	Note          string `json:"note"`
 }
 
-// Validate checks the movement's fields; issue tells whether it issues.
+// Validate checks the movement's fields; issue tells whether it names a
+// member (an issue or a return).
 func (m *StockMovement) Validate(issue bool) error {
 	m.Lot, m.Note = strings.TrimSpace(m.Lot), strings.TrimSpace(m.Note)
 	switch {
@@ -128,6 +131,8 @@ func (m *StockMovement) Validate(issue bool) error {
 		return invalidField("quantity", "must be a whole number from 1 to 1000000000")
 	case issue && !ValidServiceNumber(m.ServiceNumber):
 		return invalidField("service_number", "required, a service number")
+	case m.ToArmory != "" && (!ValidCode(m.ToArmory) || m.ToArmory == m.Armory):
+		return invalidField("to_armory", "the code of another armory's unit")
 	case len(m.Note) > 500:
 		return invalidField("note", "at most 500 bytes")
 	}
@@ -170,6 +175,12 @@ type ArmoryService interface {
 	// to a member. Both return the stock after.
 	ReceiveStock(ctx context.Context, m StockMovement) (*Stock, error)
 	IssueStock(ctx context.Context, m StockMovement) (*Stock, error)
+	// ReturnStock takes consumables back from a member (in scope) into
+	// the armory; TransferStock moves them to ToArmory, both armories in
+	// scope, more than the armory holds being ECONFLICT. Each returns the
+	// armory's stock of the lot after.
+	ReturnStock(ctx context.Context, m StockMovement) (*Stock, error)
+	TransferStock(ctx context.Context, m StockMovement) (*Stock, error)
 	// FindStock returns an armory's consumables with a quantity on hand.
 	FindStock(ctx context.Context, armory string) ([]*Stock, error)
 	// VerifyLedger walks the whole ledger (audit.read) and reports the

@@ -165,17 +165,21 @@ func (tx *Tx) moveItem(ctx context.Context, head *ledgerHead, serial string, m m
 // issueTo returns the member to issue to, who must be in the actor's
 // subtree and not discharged.
 func (tx *Tx) issueTo(ctx context.Context, serviceNumber string) (memberRef, error) {
+	m, status, err := tx.memberIn(ctx, serviceNumber)
+	if err == nil && status == muster.StatusDischarged {
+		err = fieldError(muster.ECONFLICT, "service_number", "member %s is discharged", serviceNumber)
+	}
+	return m, err
+}
+
+// memberIn returns the member with the service number, and their status,
+// if in the actor's subtree: ENOTFOUND or EFORBIDDEN otherwise.
+func (tx *Tx) memberIn(ctx context.Context, serviceNumber string) (memberRef, muster.MemberStatus, error) {
 	var m memberRef
 	var status muster.MemberStatus
 	err := tx.QueryRowContext(ctx, `SELECT id, unit_id, status FROM members WHERE service_number = $1`, serviceNumber).Scan(&m.id, &m.unitID, &status)
 	if err != nil {
-		return m, notFound(err, "Member %s does not exist.", serviceNumber)
+		return m, status, notFound(err, "Member %s does not exist.", serviceNumber)
 	}
-	if err := checkScope(ctx, tx, tx.actor, m.unitID, "Member "+serviceNumber); err != nil {
-		return m, err
-	}
-	if status == muster.StatusDischarged {
-		return m, fieldError(muster.ECONFLICT, "service_number", "member %s is discharged", serviceNumber)
-	}
-	return m, nil
+	return m, status, checkScope(ctx, tx, tx.actor, m.unitID, "Member "+serviceNumber)
 }

@@ -10,17 +10,39 @@ import (
 // ReceiveStock adds consumables of a lot to an armory in the actor's
 // subtree, with a receive entry in the ledger.
 func (db *DB) ReceiveStock(ctx context.Context, m muster.StockMovement) (*muster.Stock, error) {
-	return db.moveStock(ctx, m, false)
+	return db.moveStock(ctx, m, muster.MoveReceive)
 }
 
 // IssueStock hands consumables of a lot from an armory to a member, both
 // in the actor's subtree; more than the armory holds is ECONFLICT.
 func (db *DB) IssueStock(ctx context.Context, m muster.StockMovement) (*muster.Stock, error) {
-	return db.moveStock(ctx, m, true)
+	return db.moveStock(ctx, m, muster.MoveIssue)
 }
 
-func (db *DB) moveStock(ctx context.Context, m muster.StockMovement, issue bool) (*muster.Stock, error) {
-	if err := m.Validate(issue); err != nil {
+// ReturnStock takes consumables of a lot back from a member into an
+// armory, both in the actor's subtree.
+func (db *DB) ReturnStock(ctx context.Context, m muster.StockMovement) (*muster.Stock, error) {
+	return db.moveStock(ctx, m, muster.MoveReturn)
+}
+
+// TransferStock moves consumables of a lot from an armory to another, both
+// in the actor's subtree; more than the armory holds is ECONFLICT.
+func (db *DB) TransferStock(ctx context.Context, m muster.StockMovement) (*muster.Stock, error) {
+	if m.ToArmory == "" {
+		return nil, fieldError(muster.EUNPROCESSABLE, "to_armory", "required, the code of the receiving armory's unit")
+	}
+	return db.moveStock(ctx, m, muster.MoveTransfer)
+}
+
+// moveStock applies one movement of consumables of the kind (receive,
+// issue, return or transfer) with its ledger entry, and returns the stock
+// of m.Armory after.
+func (db *DB) moveStock(ctx context.Context, m muster.StockMovement, kind muster.MovementKind) (*muster.Stock, error) {
+	withMember := kind == muster.MoveIssue || kind == muster.MoveReturn
+	if kind != muster.MoveTransfer {
+		m.ToArmory = ""
+	}
+	if err := m.Validate(withMember); err != nil {
 		return nil, err
 	}
 	out := &muster.Stock{Armory: m.Armory, Type: m.Type, Lot: m.Lot}
@@ -36,37 +58,40 @@ func (db *DB) moveStock(ctx context.Context, m muster.StockMovement, issue bool)
 		if err != nil {
 			return err
 		}
-		typeID, kind, err := itemType(ctx, tx, m.Type, "type")
+		typeID, itemKind, err := itemType(ctx, tx, m.Type, "type")
 		if err != nil {
 			return err
 		}
-		if kind != muster.Consumable {
-			return fieldError(muster.EUNPROCESSABLE, "type", "%s is serialised; receive each item by its serial", m.Type)
+		if itemKind != muster.Consumable {
+			return fieldError(muster.EUNPROCESSABLE, "type", "%s is serialised; move each item by its serial", m.Type)
 		}
-		e := &muster.LedgerEntry{Kind: muster.MoveReceive, Type: m.Type, Lot: m.Lot, Quantity: m.Quantity, ToArmory: ref.code, Note: m.Note}
+		e := &muster.LedgerEntry{Kind: kind, Type: m.Type, Lot: m.Lot, Quantity: m.Quantity, Note: m.Note}
 		delta := m.Quantity
-		if issue {
+		switch kind {
+		case muster.MoveReceive:
+			e.ToArmory = ref.code
+		case muster.MoveReturn:
+			if _, _, err := tx.memberIn(ctx, m.ServiceNumber); err != nil {
+				return err
+			}
+			e.ToArmory, e.Member = ref.code, m.ServiceNumber
+		case muster.MoveIssue:
 			if _, err := tx.issueTo(ctx, m.ServiceNumber); err != nil {
 				return err
 			}
-			e.Kind, e.FromArmory, e.ToArmory, e.Member, delta = muster.MoveIssue, ref.code, "", m.ServiceNumber, -m.Quantity
+			e.FromArmory, e.Member, delta = ref.code, m.ServiceNumber, -m.Quantity
+		case muster.MoveTransfer:
+			to, err := tx.armoryIn(ctx, m.ToArmory)
+			if err != nil {
+				return armoryField(err, "to_armory", m.ToArmory)
+			}
+			if _, err := tx.adjustStock(ctx, to, typeID, m, m.Quantity); err != nil {
+				return err
+			}
+			e.FromArmory, e.ToArmory, delta = ref.code, to.code, -m.Quantity
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO stock (armory_id, type_id, lot, quantity) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-			ref.id, typeID, m.Lot)
-		if err != nil {
-			return fmt.Errorf("stock row: %w", err)
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT quantity FROM stock WHERE armory_id = $1 AND type_id = $2 AND lot = $3`,
-			ref.id, typeID, m.Lot).Scan(&out.Quantity); err != nil {
-			return fmt.Errorf("read stock: %w", err)
-		}
-		if out.Quantity+delta < 0 {
-			return fieldError(muster.ECONFLICT, "quantity", "%s holds %d of %s lot %s", ref.code, out.Quantity, m.Type, m.Lot)
-		}
-		out.Quantity += delta
-		if _, err := tx.ExecContext(ctx, `UPDATE stock SET quantity = $1 WHERE armory_id = $2 AND type_id = $3 AND lot = $4`,
-			out.Quantity, ref.id, typeID, m.Lot); err != nil {
-			return fmt.Errorf("update stock: %w", err)
+		if out.Quantity, err = tx.adjustStock(ctx, ref, typeID, m, delta); err != nil {
+			return err
 		}
 		return tx.appendLedger(ctx, head, e)
 	})
@@ -74,6 +99,29 @@ func (db *DB) moveStock(ctx context.Context, m muster.StockMovement, issue bool)
 		return nil, err
 	}
 	return out, nil
+}
+
+// adjustStock adds delta to the armory's stock of m's lot and returns the
+// quantity after; taking more than there is is ECONFLICT.
+func (tx *Tx) adjustStock(ctx context.Context, a armoryRef, typeID int64, m muster.StockMovement, delta int64) (int64, error) {
+	_, err := tx.ExecContext(ctx, `INSERT INTO stock (armory_id, type_id, lot, quantity) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+		a.id, typeID, m.Lot)
+	if err != nil {
+		return 0, fmt.Errorf("stock row: %w", err)
+	}
+	var q int64
+	if err := tx.QueryRowContext(ctx, `SELECT quantity FROM stock WHERE armory_id = $1 AND type_id = $2 AND lot = $3`,
+		a.id, typeID, m.Lot).Scan(&q); err != nil {
+		return 0, fmt.Errorf("read stock: %w", err)
+	}
+	if q+delta < 0 {
+		return 0, fieldError(muster.ECONFLICT, "quantity", "%s holds %d of %s lot %s", a.code, q, m.Type, m.Lot)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE stock SET quantity = $1 WHERE armory_id = $2 AND type_id = $3 AND lot = $4`,
+		q+delta, a.id, typeID, m.Lot); err != nil {
+		return 0, fmt.Errorf("update stock: %w", err)
+	}
+	return q + delta, nil
 }
 
 // FindStock returns the consumables an armory in the actor's subtree holds,

@@ -204,11 +204,43 @@ func TestArmoryStock(t *testing.T) {
 		wantCode(t, err, muster.ECONFLICT)
 		_, err = db.ReceiveStock(armorer, muster.StockMovement{Armory: "GOM-MOZ-1", Type: "RIFLE", Lot: "L", Quantity: 1})
 		wantCode(t, err, muster.EUNPROCESSABLE)
-		list, err := db.FindStock(armorer, "GOM-MOZ-1")
-		if err != nil || len(list) != 1 || list[0].Quantity != 880 {
-			t.Fatalf("stock = %v (%v)", list, err)
+
+		// Transfer to another armory of the subtree; refusals change nothing.
+		lot := func(armory string, q int64) muster.StockMovement {
+			return muster.StockMovement{Armory: armory, Type: "AMMO", Lot: "L-2026-1", Quantity: q}
 		}
-		wantIntact(t, db, 5)
+		m := lot("GOM-MOZ-1", 300)
+		m.ToArmory = "GOM-MOZ"
+		if s, err = db.TransferStock(armorer, m); err != nil || s.Quantity != 580 {
+			t.Fatalf("transfer = %+v (%v)", s, err)
+		}
+		m.Quantity = 581
+		_, err = db.TransferStock(armorer, m)
+		wantCode(t, err, muster.ECONFLICT)
+		m.Quantity, m.ToArmory = 1, "BRE-PIN"
+		_, err = db.TransferStock(armorer, m)
+		wantCode(t, err, muster.EFORBIDDEN)
+		for _, to := range []string{"", "GOM-MOZ-1", "NOPE"} {
+			m.ToArmory = to
+			_, err = db.TransferStock(armorer, m)
+			wantField(t, err, "to_armory")
+		}
+		// A member gives back what they did not use.
+		back := lot("GOM-MOZ-1", 20)
+		back.ServiceNumber = "G1"
+		if s, err = db.ReturnStock(armorer, back); err != nil || s.Quantity != 600 {
+			t.Fatalf("return = %+v (%v)", s, err)
+		}
+		back.ServiceNumber = "NOBODY"
+		_, err = db.ReturnStock(armorer, back)
+		wantCode(t, err, muster.ENOTFOUND)
+		for armory, want := range map[string]int64{"GOM-MOZ-1": 600, "GOM-MOZ": 300} {
+			list, err := db.FindStock(armorer, armory)
+			if err != nil || len(list) != 1 || list[0].Quantity != want {
+				t.Fatalf("stock of %s = %v (%v), want %d", armory, list, err, want)
+			}
+		}
+		wantIntact(t, db, 7)
 	})
 }
 
@@ -243,4 +275,13 @@ func TestArmoryConcurrentIssue(t *testing.T) {
 		}
 		wantIntact(t, db, 3+5*2)
 	})
+}
+
+// wantField checks that err is EUNPROCESSABLE naming the field.
+func wantField(t *testing.T, err error, field string) {
+	t.Helper()
+	wantCode(t, err, muster.EUNPROCESSABLE)
+	if d := muster.ErrorDetails(err); len(d) != 1 || d[0].Field != field {
+		t.Fatalf("error %v names %v, want %s", err, d, field)
+	}
 }

@@ -25,16 +25,19 @@ type ledgerReplay struct {
 func (r *ledgerReplay) apply(e *muster.LedgerEntry) string {
 	if e.Serial == "" {
 		switch e.Kind {
-		case muster.MoveReceive:
-			r.stock[[3]string{e.ToArmory, e.Type, e.Lot}] += e.Quantity
-		case muster.MoveIssue:
-			key := [3]string{e.FromArmory, e.Type, e.Lot}
-			if r.stock[key] < e.Quantity {
-				return fmt.Sprintf("issues %d of %s lot %s from %s, which had %d", e.Quantity, e.Type, e.Lot, e.FromArmory, r.stock[key])
-			}
-			r.stock[key] -= e.Quantity
+		case muster.MoveReceive, muster.MoveReturn, muster.MoveIssue, muster.MoveTransfer:
 		default:
 			return fmt.Sprintf("%s is not a movement of consumables", e.Kind)
+		}
+		if e.FromArmory != "" { // issue, transfer
+			key := [3]string{e.FromArmory, e.Type, e.Lot}
+			if r.stock[key] < e.Quantity {
+				return fmt.Sprintf("%s of %d of %s lot %s from %s, which had %d", e.Kind, e.Quantity, e.Type, e.Lot, e.FromArmory, r.stock[key])
+			}
+			r.stock[key] -= e.Quantity
+		}
+		if e.ToArmory != "" { // receive, return, transfer
+			r.stock[[3]string{e.ToArmory, e.Type, e.Lot}] += e.Quantity
 		}
 		return ""
 	}

@@ -125,8 +125,8 @@ func (tx *Tx) returnArmoryKit(ctx context.Context, exercise int64, serviceNumber
 		return tx.db.MoveItems(tx.within(ctx), []muster.ItemMove{{Serial: h.serial,
 			Movement: muster.Movement{Kind: muster.MoveReturn, Note: note}}})
 	}
-	_, err := tx.db.ReceiveStock(tx.within(ctx), muster.StockMovement{Armory: h.item.armory, Type: h.item.itemType, Lot: h.lot,
-		Quantity: int64(h.quantity), Note: note})
+	_, err := tx.db.ReturnStock(tx.within(ctx), muster.StockMovement{Armory: h.item.armory, Type: h.item.itemType, Lot: h.lot,
+		Quantity: int64(h.quantity), ServiceNumber: serviceNumber, Note: note})
 	return err
 }
 

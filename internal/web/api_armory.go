@@ -43,6 +43,7 @@ type stockInput struct {
 	Lot           string `json:"lot"`
 	Quantity      int64  `json:"quantity"`
 	ServiceNumber string `json:"service_number"`
+	ToArmory      string `json:"to_armory"`
 	Note          string `json:"note"`
 }
 
@@ -74,6 +75,18 @@ func (s *Server) apiIssueStock(w http.ResponseWriter, r *http.Request) {
 	s.moveStock(w, r, s.Armory.IssueStock, http.StatusOK)
 }
 
+// apiReturnStock answers POST /api/v1/armories/{unit}/stock/return
+// {"type","lot","quantity","service_number"}: consumables a member gives back.
+func (s *Server) apiReturnStock(w http.ResponseWriter, r *http.Request) {
+	s.moveStock(w, r, s.Armory.ReturnStock, http.StatusOK)
+}
+
+// apiTransferStock answers POST /api/v1/armories/{unit}/stock/transfer
+// {"type","lot","quantity","to_armory"} with the sending armory's stock after.
+func (s *Server) apiTransferStock(w http.ResponseWriter, r *http.Request) {
+	s.moveStock(w, r, s.Armory.TransferStock, http.StatusOK)
+}
+
 func (s *Server) moveStock(w http.ResponseWriter, r *http.Request, do func(context.Context, muster.StockMovement) (*muster.Stock, error), status int) {
 	var in stockInput
 	if err := s.apiInput(w, r, &in); err != nil {
@@ -81,7 +94,7 @@ func (s *Server) moveStock(w http.ResponseWriter, r *http.Request, do func(conte
 		return
 	}
 	st, err := do(r.Context(), muster.StockMovement{Armory: r.PathValue("unit"), Type: in.Type, Lot: in.Lot, Quantity: in.Quantity,
-		ServiceNumber: in.ServiceNumber, Note: in.Note})
+		ServiceNumber: in.ServiceNumber, ToArmory: in.ToArmory, Note: in.Note})
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -111,10 +111,14 @@ func TestArmoryAPI(t *testing.T) {
 			{name: "receive stock", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":1200}`, status: 201},
 			{name: "issue stock", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock/issue", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":120,"service_number":"G2"}`, status: 200},
 			{name: "issue too much stock", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock/issue", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":5000,"service_number":"G2"}`, status: 409},
+			{name: "return stock", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock/return", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":20,"service_number":"G2"}`, status: 200},
+			{name: "transfer stock", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock/transfer", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":100,"to_armory":"GOM-MOZ"}`, status: 200},
+			{name: "transfer stock out of scope", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock/transfer", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":1,"to_armory":"BRE-PIN"}`, status: 403},
+			{name: "transfer stock nowhere", method: "POST", url: "/api/v1/armories/GOM-MOZ-1/stock/transfer", token: armorer, body: `{"type":"545","lot":"2026-07","quantity":1}`, status: 422, field: "to_armory"},
 			{name: "stock", method: "GET", url: "/api/v1/armories/GOM-MOZ-1/stock", token: "viewer-gom", status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				var l struct{ Stock []muster.Stock }
 				decode(t, rec, &l)
-				if len(l.Stock) != 1 || l.Stock[0].Quantity != 1080 {
+				if len(l.Stock) != 1 || l.Stock[0].Quantity != 1000 { // 1200 - 120 + 20 - 100
 					t.Errorf("stock = %s", rec.Body)
 				}
 			}},

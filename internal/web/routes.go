@@ -107,6 +107,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("GET /api/v1/armories/{unit}/stock", s.apiArmoryStock)
 	api("POST /api/v1/armories/{unit}/stock", s.apiReceiveStock)
 	api("POST /api/v1/armories/{unit}/stock/issue", s.apiIssueStock)
+	api("POST /api/v1/armories/{unit}/stock/return", s.apiReturnStock)
+	api("POST /api/v1/armories/{unit}/stock/transfer", s.apiTransferStock)
 	api("GET /api/v1/reports/armory/holdings", s.apiHoldings)
 	api("GET /api/v1/reports/armory/members", s.apiItemsOut)
 	api("GET /api/v1/reports/armory/overdue", s.apiOverdue)
