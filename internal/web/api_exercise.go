@@ -41,6 +41,26 @@ func exerciseID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// exerciseQuery returns the exercise id of a request that takes no query
+// parameters: ENOTFOUND for a bad id, else EINVALID for any parameter.
+func exerciseQuery(r *http.Request) (int64, error) {
+	id, err := exerciseID(r)
+	if err == nil {
+		err = newQuery(r).err()
+	}
+	return id, err
+}
+
+// exerciseInput returns the exercise id of a request whose JSON body it
+// decodes into v (see apiInput); the id is checked first.
+func (s *Server) exerciseInput(w http.ResponseWriter, r *http.Request, v any) (int64, error) {
+	id, err := exerciseID(r)
+	if err == nil {
+		err = s.apiInput(w, r, v)
+	}
+	return id, err
+}
+
 // apiCreateExercise answers POST /api/v1/exercises with 201 and the
 // exercise.
 func (s *Server) apiCreateExercise(w http.ResponseWriter, r *http.Request) {
@@ -76,10 +96,7 @@ func (s *Server) apiListExercises(w http.ResponseWriter, r *http.Request) {
 
 // apiGetExercise answers GET /api/v1/exercises/{id}.
 func (s *Server) apiGetExercise(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -95,13 +112,9 @@ func (s *Server) apiGetExercise(w http.ResponseWriter, r *http.Request) {
 // apiUpdateExercise answers PUT /api/v1/exercises/{id}: the exercise's
 // fields replaced by the body's.
 func (s *Server) apiUpdateExercise(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in exerciseInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -116,10 +129,7 @@ func (s *Server) apiUpdateExercise(w http.ResponseWriter, r *http.Request) {
 
 // apiDeleteExercise answers DELETE /api/v1/exercises/{id} with 204.
 func (s *Server) apiDeleteExercise(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err == nil {
 		err = s.Exercises.DeleteExercise(r.Context(), id)
 	}

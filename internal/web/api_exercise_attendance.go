@@ -19,10 +19,7 @@ type attendanceResult struct {
 // attendance sheet as text/csv (service_number,date,present,hours[,role]),
 // recorded all or none, every bad row reported with its line and column.
 func (s *Server) apiMarkAttendance(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -71,10 +68,7 @@ func (s *Server) apiImportAttendance(w http.ResponseWriter, r *http.Request, id 
 // apiAttendance answers GET /api/v1/exercises/{id}/attendance: the
 // exercise's days and each participant's days present and hours.
 func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -14,10 +14,7 @@ type awardList struct {
 // apiExerciseAwards answers GET /api/v1/exercises/{id}/awards: the awards
 // that changed something, newest first.
 func (s *Server) apiExerciseAwards(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -34,13 +31,9 @@ func (s *Server) apiExerciseAwards(w http.ResponseWriter, r *http.Request) {
 // qualification awarded or renewed to the participants who completed the
 // exercise, and who was skipped.
 func (s *Server) apiAwardQualification(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in muster.AwardInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}

@@ -36,10 +36,7 @@ type summonResult struct {
 
 // apiExerciseParticipants answers GET /api/v1/exercises/{id}/participants.
 func (s *Server) apiExerciseParticipants(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -59,13 +56,9 @@ func (s *Server) writeParticipants(w http.ResponseWriter, r *http.Request, id in
 // apiAddParticipants answers POST /api/v1/exercises/{id}/participants:
 // the members added by hand, all or none, and the participants after.
 func (s *Server) apiAddParticipants(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in muster.ParticipantsInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -79,13 +72,9 @@ func (s *Server) apiAddParticipants(w http.ResponseWriter, r *http.Request) {
 // apiSummon answers POST /api/v1/exercises/{id}/callup with 201: a
 // call-up of kind exercise, whose targeted members became participants.
 func (s *Server) apiSummon(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in summonInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}

@@ -22,13 +22,9 @@ func (s *Server) apiDepart(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiArrival(w http.ResponseWriter, r *http.Request,
 	record func(ctx context.Context, id int64, in muster.ArrivalInput) (*muster.Arrival, error)) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in muster.ArrivalInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -43,10 +39,7 @@ func (s *Server) apiArrival(w http.ResponseWriter, r *http.Request,
 // apiReception answers GET /api/v1/exercises/{id}/reception: the overview
 // per unit, the sites and the kit.
 func (s *Server) apiReception(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -62,10 +55,7 @@ func (s *Server) apiReception(w http.ResponseWriter, r *http.Request) {
 // apiParticipantReception answers GET
 // /api/v1/exercises/{id}/participants/{service_number}/reception.
 func (s *Server) apiParticipantReception(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -86,15 +76,11 @@ func (s *Server) writeParticipantReception(w http.ResponseWriter, r *http.Reques
 // /api/v1/exercises/{id}/participants/{service_number}/notes {"text"} with
 // 201 and the note.
 func (s *Server) apiAddNote(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var n muster.ParticipantNote
-	if err := s.apiInput(w, r, &struct {
+	id, err := s.exerciseInput(w, r, &struct {
 		Text *string `json:"text"`
-	}{&n.Text}); err != nil {
+	}{&n.Text})
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}

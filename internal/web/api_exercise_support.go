@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -37,10 +36,7 @@ type kitReturned struct {
 
 // apiListSites answers GET /api/v1/exercises/{id}/sites.
 func (s *Server) apiListSites(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -56,16 +52,12 @@ func (s *Server) apiListSites(w http.ResponseWriter, r *http.Request) {
 // apiCreateSite answers POST /api/v1/exercises/{id}/sites {"name","capacity"}
 // with 201 and the site.
 func (s *Server) apiCreateSite(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var site muster.LodgingSite
-	if err := s.apiInput(w, r, &struct {
+	id, err := s.exerciseInput(w, r, &struct {
 		Name     *string `json:"name"`
 		Capacity *int    `json:"capacity"`
-	}{&site.Name, &site.Capacity}); err != nil {
+	}{&site.Name, &site.Capacity})
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -79,13 +71,9 @@ func (s *Server) apiCreateSite(w http.ResponseWriter, r *http.Request) {
 // apiAssignLodging answers POST /api/v1/exercises/{id}/lodging
 // {"site","service_numbers"|"unit"}: all or none.
 func (s *Server) apiAssignLodging(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in muster.LodgingInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -128,37 +116,26 @@ func (s *Server) apiMeals(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, mealList{days})
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="meals-exercise-`+strconv.FormatInt(id, 10)+`.csv"`)
-	h.Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"date", "expected", "breakfast", "lunch", "dinner", "note"})
+	rows := make([][]string, 0, len(days))
 	for _, d := range days {
-		cw.Write([]string{d.Date.String(), strconv.Itoa(d.Expected), strconv.Itoa(d.Breakfast), strconv.Itoa(d.Lunch),
+		rows = append(rows, []string{d.Date.String(), strconv.Itoa(d.Expected), strconv.Itoa(d.Breakfast), strconv.Itoa(d.Lunch),
 			strconv.Itoa(d.Dinner), d.Note})
 	}
-	if cw.Flush(); cw.Error() != nil {
-		s.Logger.Error("meals export aborted", "path", loggedPath(r), "err", cw.Error())
-	}
+	s.writeReportCSV(w, r, "meals-exercise-"+strconv.FormatInt(id, 10), []string{"date", "expected", "breakfast", "lunch", "dinner", "note"}, rows)
 }
 
 // apiAdjustMeals answers PUT /api/v1/exercises/{id}/meals/{date}
 // {"breakfast","lunch","dinner","note"}: the day's extra portions, and the
 // meal counts after.
 func (s *Server) apiAdjustMeals(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var adj muster.MealAdjustment
-	if err := s.apiInput(w, r, &struct {
+	id, err := s.exerciseInput(w, r, &struct {
 		Breakfast *int    `json:"breakfast"`
 		Lunch     *int    `json:"lunch"`
 		Dinner    *int    `json:"dinner"`
 		Note      *string `json:"note"`
-	}{&adj.Breakfast, &adj.Lunch, &adj.Dinner, &adj.Note}); err != nil {
+	}{&adj.Breakfast, &adj.Lunch, &adj.Dinner, &adj.Note})
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -181,10 +158,7 @@ func (s *Server) apiAdjustMeals(w http.ResponseWriter, r *http.Request) {
 // apiListKit answers GET /api/v1/exercises/{id}/kit: the items with what
 // was handed out, returned and is still to hand out.
 func (s *Server) apiListKit(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err == nil {
-		err = newQuery(r).err()
-	}
+	id, err := exerciseQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -200,18 +174,14 @@ func (s *Server) apiListKit(w http.ResponseWriter, r *http.Request) {
 // apiCreateKitItem answers POST /api/v1/exercises/{id}/kit
 // {"name","per_participant","item_type","armory"} with 201 and the item.
 func (s *Server) apiCreateKitItem(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var k muster.KitItem
-	if err := s.apiInput(w, r, &struct {
+	id, err := s.exerciseInput(w, r, &struct {
 		Name           *string `json:"name"`
 		PerParticipant *int    `json:"per_participant"`
 		ItemType       *string `json:"item_type"`
 		Armory         *string `json:"armory"`
-	}{&k.Name, &k.PerParticipant, &k.ItemType, &k.Armory}); err != nil {
+	}{&k.Name, &k.PerParticipant, &k.ItemType, &k.Armory})
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -226,13 +196,9 @@ func (s *Server) apiCreateKitItem(w http.ResponseWriter, r *http.Request) {
 // {"service_number","item","quantity","serial","lot"}: the participant's
 // reception after.
 func (s *Server) apiHandOutKit(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in muster.KitInput
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -247,16 +213,12 @@ func (s *Server) apiHandOutKit(w http.ResponseWriter, r *http.Request) {
 // {"service_number","item"}: how many items came back ("item" empty: all
 // the participant holds).
 func (s *Server) apiReturnKit(w http.ResponseWriter, r *http.Request) {
-	id, err := exerciseID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in struct {
 		ServiceNumber string `json:"service_number"`
 		Item          string `json:"item"`
 	}
-	if err := s.apiInput(w, r, &in); err != nil {
+	id, err := s.exerciseInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
