@@ -88,6 +88,25 @@ func callUpID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// callUpQuery returns the call-up id of a request that takes no query
+// parameters: EINVALID for any parameter, else ENOTFOUND for a bad id.
+func callUpQuery(r *http.Request) (int64, error) {
+	if err := newQuery(r).err(); err != nil {
+		return 0, err
+	}
+	return callUpID(r)
+}
+
+// callUpInput is callUpQuery for a request whose JSON body it then
+// decodes into v.
+func (s *Server) callUpInput(w http.ResponseWriter, r *http.Request, v any) (int64, error) {
+	id, err := callUpQuery(r)
+	if err == nil {
+		err = decodeJSON(w, r, v)
+	}
+	return id, err
+}
+
 // baseURL returns the base of response links: s.PublicURL, or the
 // request's host with the http scheme.
 func (s *Server) baseURL(r *http.Request) string {
@@ -160,11 +179,7 @@ func (s *Server) apiListCallUps(w http.ResponseWriter, r *http.Request) {
 
 // apiGetCallUp answers GET /api/v1/callups/{id}.
 func (s *Server) apiGetCallUp(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := callUpID(r)
+	id, err := callUpQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -205,11 +220,7 @@ func (s *Server) apiCallUpReadiness(w http.ResponseWriter, r *http.Request) {
 // file, streamed: service_number,name,channel,response_url, one row per
 // targeted member and channel.
 func (s *Server) apiCallUpNotices(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := callUpID(r)
+	id, err := callUpQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -270,17 +281,9 @@ type checkInResult struct {
 // apiCallUpCheckIn answers POST /api/v1/callups/{id}/checkins: the member
 // is checked in at the assembly point (again, harmlessly, if already).
 func (s *Server) apiCallUpCheckIn(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := callUpID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in checkInInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	id, err := s.callUpInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}

@@ -13,11 +13,7 @@ import (
 // CAP 1.2 alert (application/cap+xml); a drill has status Exercise. The
 // sender is "muster@" and the host of the public URL, or of the request.
 func (s *Server) apiCallUpCAP(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := callUpID(r)
+	id, err := callUpQuery(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -26,17 +26,9 @@ type candidatePage struct {
 // messages queued; 422 names every member who cannot be selected, or the
 // unit that does not exist, and then nothing changes.
 func (s *Server) apiSelect(w http.ResponseWriter, r *http.Request) {
-	if err := newQuery(r).err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	id, err := callUpID(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in selectionInput
-	if err := decodeJSON(w, r, &in); err != nil {
+	id, err := s.callUpInput(w, r, &in)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
