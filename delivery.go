@@ -70,6 +70,29 @@ func (p DeliveryPurpose) LinkPath() string {
 var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation,
 	PurposeExpiry, PurposeReceipt, PurposeCheck}
 
+// DeliveryPriority orders the dispatcher's claims: every due delivery of a
+// lower priority is claimed before any of a higher one on the same channel.
+type DeliveryPriority int
+
+// The priorities, most urgent first.
+const (
+	PriorityCallUp     DeliveryPriority = iota // a call-up's: notice, reminder, selected, standby, confirmation
+	PriorityArmory                             // the armory's: receipt, check
+	PriorityBackground                         // background work: expiry reminders
+)
+
+// Priority returns the purpose's priority: call-up traffic first, the
+// armory's next, background work last.
+func (p DeliveryPurpose) Priority() DeliveryPriority {
+	switch {
+	case p.Armory():
+		return PriorityArmory
+	case p == PurposeExpiry:
+		return PriorityBackground
+	}
+	return PriorityCallUp
+}
+
 // Answerable reports whether a delivery of the purpose carries a link for
 // the member (the call-up's answer page, or the armory page for the
 // armory's purposes): all but an expiry reminder, which links nowhere.
@@ -129,6 +152,10 @@ type DeliveryStore interface {
 	// now (pending or drill with next_at <= now, or sending with an expired
 	// lease), marks them sending until now+lease and counts an attempt.
 	// Two callers, in one process or several, never get the same delivery.
+	// It claims by priority (DeliveryPurpose.Priority): every due delivery
+	// of a call-up before any of the armory's, and those before any
+	// background one; and while a call-up takes answers, background ones
+	// only one at a time per channel.
 	ClaimDue(ctx context.Context, ch Channel, now time.Time, limit int, lease time.Duration) ([]Delivery, error)
 	// MarkSent records that the provider accepted the delivery under
 	// providerID; on a channel that is DeliveredOnSend it also counts the

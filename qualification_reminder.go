@@ -21,7 +21,23 @@ type ExpiryOptions struct {
 	// preference (push, SMS, e-mail): a member is reminded on the first
 	// one their contact data reaches. Paper is never used.
 	Channels []Channel
+	// ChunkSize is how many member qualifications one transaction
+	// reminds, with their deliveries (DefaultExpiryChunk): each chunk is
+	// committed on its own, so that the run never holds the writer long.
+	ChunkSize int
+	// Pause is the yield between chunks (DefaultExpiryPause), longer
+	// while answers wait for the writer.
+	Pause time.Duration
+	// Progress, when set, is called after each committed chunk with the
+	// run's totals so far.
+	Progress func(ExpiryRun)
 }
+
+// DefaultExpiryChunk and DefaultExpiryPause size and space a run's chunks.
+const (
+	DefaultExpiryChunk = 250
+	DefaultExpiryPause = 5 * time.Millisecond
+)
 
 // Validate checks the leads (1–366 days, each once) and the channels.
 func (o *ExpiryOptions) Validate() error {
@@ -35,6 +51,9 @@ func (o *ExpiryOptions) Validate() error {
 		if slices.Contains(o.Leads[:i], l) {
 			return Errorf(EINVALID, "expiry reminder leads: %d is given twice", l)
 		}
+	}
+	if o.ChunkSize < 0 || o.Pause < 0 {
+		return Errorf(EINVALID, "expiry reminders: chunk size and pause must not be negative")
 	}
 	for _, ch := range o.Channels {
 		if !oneOf(ch, Channels) || ch == ChannelPaper {
@@ -80,7 +99,11 @@ type ExpiryReminderService interface {
 	// expiry date, so a renewal starts afresh), queues a delivery of
 	// purpose expiry on the member's first reachable channel, and records
 	// a digest for each commander whose subtree holds a reminded member.
-	// Members who are discharged are not reminded.
+	// Members who are discharged are not reminded. It writes in chunks
+	// (ExpiryOptions.ChunkSize), each committed on its own under the
+	// day's lease: a run that fails or dies between chunks is resumed by
+	// the next call, in this process or another, without duplicates or
+	// gaps.
 	RunExpiryReminders(ctx context.Context, now time.Time, o ExpiryOptions) (*ExpiryRun, error)
 	// FindExpiryDigest returns the signed-in commander's latest digest,
 	// at most limit reminders of it, within the commander's subtree.

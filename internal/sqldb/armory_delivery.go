@@ -35,9 +35,9 @@ const armoryChannel = `CASE WHEN m.email <> '' THEN 'email' ELSE 'sms' END, CASE
 // queueArmoryDelivery queues one armory delivery to the member, if they
 // have a channel.
 func (tx *Tx) queueArmoryDelivery(ctx context.Context, memberID int64, purpose muster.DeliveryPurpose, text string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at, purpose, body)
-		SELECT 0, m.id, `+armoryChannel+`, 'pending', 0, $1, $1, $2, $3 FROM members m WHERE m.id = $4 AND (m.email <> '' OR m.phone <> '')`,
-		formatTime(tx.now), string(purpose), text, memberID)
+	_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at, purpose, body, priority)
+		SELECT 0, m.id, `+armoryChannel+`, 'pending', 0, $1, $1, $2, $3, $5 FROM members m WHERE m.id = $4 AND (m.email <> '' OR m.phone <> '')`,
+		formatTime(tx.now), string(purpose), text, memberID, int(purpose.Priority()))
 	if err != nil {
 		return fmt.Errorf("queue %s to member %d: %w", purpose, memberID, err)
 	}
@@ -58,10 +58,10 @@ func (tx *Tx) queueCheckRequests(ctx context.Context, c *checkRow) error {
 	if c.Note != "" {
 		text += " " + c.Note
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at, purpose, body)
-		SELECT 0, m.id, `+armoryChannel+`, 'pending', 0, $1, $1, $2, $3 FROM members m
+	_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, member_id, channel, address, status, attempts, next_at, updated_at, purpose, body, priority)
+		SELECT 0, m.id, `+armoryChannel+`, 'pending', 0, $1, $1, $2, $3, $5 FROM members m
 		WHERE m.id IN (SELECT member_id FROM armory_check_items WHERE check_id = $4) AND (m.email <> '' OR m.phone <> '')
-		ORDER BY m.id`, formatTime(tx.now), string(muster.PurposeCheck), text, c.ID)
+		ORDER BY m.id`, formatTime(tx.now), string(muster.PurposeCheck), text, c.ID, int(muster.PurposeCheck.Priority()))
 	if err != nil {
 		return fmt.Errorf("queue check requests: %w", err)
 	}

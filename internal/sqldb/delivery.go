@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -13,83 +14,9 @@ import (
 
 var _ muster.DeliveryStore = (*DB)(nil)
 
-// The deliveries table is the dispatcher's queue. A claimed row has status
-// 'sending' and next_at set to the end of its lease, so one index
-// (channel, status, next_at) finds both the due rows and the abandoned
-// ones. Claims, marks and releases are system work: they need no actor and
-// write no audit entries (the rows are their own history).
-
-// ClaimDue takes up to limit due deliveries of the channel in one
-// transaction: UPDATE … WHERE id IN (SELECT … LIMIT) RETURNING marks them
-// sending until now+lease, then one SELECT reads what a channel needs.
-// On PostgreSQL the inner SELECT locks FOR UPDATE SKIP LOCKED, so
-// dispatchers in several processes take disjoint rows without waiting for
-// each other; on SQLite the single writer connection serialises claims.
-func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, limit int, lease time.Duration) ([]muster.Delivery, error) {
-	if limit < 1 || lease <= 0 {
-		return nil, muster.Errorf(muster.EINVALID, "claim: limit and lease must be positive")
-	}
-	// Before the transaction: the key may need its own write (see secret_key.go).
-	key, err := db.answerTokenKey(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now = now.UTC().Truncate(time.Microsecond)
-	var out []muster.Delivery
-	err = db.systemTx(ctx, func(tx *sql.Tx) error {
-		// One UPDATE per status, each an ordered range of the index
-		// (channel, status, next_at): abandoned claims first, then the
-		// queue in order of time. One UPDATE over all three statuses would
-		// have to sort every due row to order them (~100 ms per claim at
-		// 300,000 rows on PostgreSQL, against ~5 ms).
-		var ids []any
-		// Then unknown deliveries whose receipt window ended
-		// (delivery_unknown.go); next_at '' keeps one for good.
-		for _, status := range []muster.DeliveryStatus{muster.DeliverySending, muster.DeliveryPending, muster.DeliveryDrill, muster.DeliveryUnknown} {
-			if len(ids) == limit {
-				break
-			}
-			rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_at = $1, updated_at = $2
-				WHERE id IN (SELECT id FROM deliveries WHERE channel = $3 AND status = $4 AND next_at <= $2 AND next_at <> ''
-					ORDER BY next_at LIMIT $5`+db.dialect.pick("", " FOR UPDATE SKIP LOCKED")+`)
-				RETURNING id`, formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), limit-len(ids))
-			if err != nil {
-				return fmt.Errorf("claim %s deliveries: %w", ch, err)
-			}
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				ids = append(ids, id)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("claim %s deliveries: %w", ch, err)
-			}
-		}
-		if len(ids) < limit {
-			held, err := db.claimHeld(ctx, tx, ch, now, lease, limit-len(ids))
-			if err != nil {
-				return err
-			}
-			ids = append(ids, held...)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		out, err = readDeliveries(ctx, tx, key, ids)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // readDeliveries reads the claimed deliveries with their member and
-// call-up (none for the armory's, armory_delivery.go), in id order.
+// call-up (none for the armory's, armory_delivery.go), in the order of
+// ids: the claim's, most urgent first.
 func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]muster.Delivery, error) {
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
@@ -128,7 +55,15 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 		}
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id.(int64)] = i
+	}
+	slices.SortFunc(out, func(a, b muster.Delivery) int { return at[a.ID] - at[b.ID] })
+	return out, nil
 }
 
 // MarkSent records the provider's acceptance of a claimed delivery.

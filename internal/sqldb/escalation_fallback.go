@@ -64,7 +64,7 @@ func (db *DB) claimHeld(ctx context.Context, tx *sql.Tx, ch muster.Channel, now 
 // heldBatch returns the ids of up to limit due held deliveries of the
 // channel, oldest first, locked on PostgreSQL.
 func heldBatch(ctx context.Context, tx *sql.Tx, d dialect, ch muster.Channel, now time.Time, limit int) ([]any, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM deliveries WHERE channel = $1 AND status = 'held' AND next_at <= $2
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM deliveries WHERE channel = $1 AND status = 'held' AND priority = 0 AND next_at <= $2
 		ORDER BY next_at LIMIT $3`+d.pick("", " FOR UPDATE SKIP LOCKED"), string(ch), formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due held %s deliveries: %w", ch, err)

@@ -21,12 +21,16 @@ var reachedBy = map[muster.Channel]string{
 	muster.ChannelEmail: "m.email <> ''",
 }
 
-// RunExpiryReminders does the day's run in one transaction as the system
-// actor "reminder". It first claims the day in daily_runs: on PostgreSQL
-// a second process's insert waits for the first to commit and then
-// conflicts, on SQLite the single writer serialises them; either way the
-// loser does nothing, and a run that fails rolls its claim back with the
-// rest, to be tried again at the next call.
+// RunExpiryReminders does the day's run as the system actor "reminder",
+// in chunks under the day's lease (daily_run.go). It first reads, on the
+// read pool, which members hold a qualification due; then each chunk of
+// them is reminded in its own short write transaction, which renews the
+// lease, records the reminders (ON CONFLICT DO NOTHING: once per
+// qualification, lead and expiry date), queues the deliveries of those it
+// recorded, and records the totals; between chunks the run yields the
+// writer. A chunk redone after a crash records nothing new, so a resumed
+// run neither duplicates nor skips. The digests and the run's end are a
+// last transaction.
 func (db *DB) RunExpiryReminders(ctx context.Context, now time.Time, o muster.ExpiryOptions) (*muster.ExpiryRun, error) {
 	if o.Leads == nil {
 		o.Leads = muster.DefaultExpiryLeads
@@ -37,69 +41,109 @@ func (db *DB) RunExpiryReminders(ctx context.Context, now time.Time, o muster.Ex
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	if o.ChunkSize == 0 {
+		o.ChunkSize = muster.DefaultExpiryChunk
+	}
+	if o.Pause == 0 {
+		o.Pause = muster.DefaultExpiryPause
+	}
 	leads := slices.Clone(o.Leads)
 	slices.Sort(leads)
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("reminder"))
 	run := &muster.ExpiryRun{Day: muster.DateOf(now.UTC())}
-	day := run.Day.String()
-	err := db.writeTxAt(ctx, now, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO daily_runs (job, day, done_at, result) VALUES ('expiry', $1, $2, '')
-			ON CONFLICT DO NOTHING`, day, formatTime(tx.now))
-		if err != nil {
-			return fmt.Errorf("claim the day's expiry reminders: %w", err)
+	lease := newDailyRun("expiry", run.Day.String())
+	ok, result, err := lease.claim(ctx, db)
+	if err != nil || !ok {
+		return run, err
+	}
+	if result != "" {
+		if err := json.Unmarshal([]byte(result), run); err != nil {
+			return nil, fmt.Errorf("resume the expiry reminders of %s: %w", lease.day, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // done already
-		}
-		run.Ran = true
-		// Each lead's window runs from the lead down to the next shorter
-		// one (exclusive), the shortest down to today.
-		for i, lead := range leads {
-			from := run.Day
-			if i > 0 {
-				from = run.Day.AddDays(leads[i-1] + 1)
-			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO expiry_reminders (member_id, qualification_id, unit_id, expires_on, lead_days, day)
-				SELECT mq.member_id, mq.qualification_id, m.unit_id, mq.expires_on, $1, $2
-				FROM member_qualifications mq JOIN members m ON m.id = mq.member_id
-				WHERE mq.expires_on >= $3 AND mq.expires_on <= $4 AND m.status <> 'discharged'
-				ORDER BY mq.member_id, mq.qualification_id
-				ON CONFLICT DO NOTHING`, lead, day, from.String(), run.Day.AddDays(lead).String())
-			if err != nil {
-				return fmt.Errorf("record %d-day expiry reminders: %w", lead, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			run.Reminders += int(n)
-		}
-		if run.Deliveries, err = tx.queueExpiryDeliveries(ctx, day, o.Channels); err != nil {
-			return err
-		}
-		if run.Digests, err = tx.recordExpiryDigests(ctx, day); err != nil {
-			return err
-		}
-		b, err := json.Marshal(run)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE daily_runs SET result = $1 WHERE job = 'expiry' AND day = $2`, string(b), day); err != nil {
-			return fmt.Errorf("record the run: %w", err)
-		}
-		return tx.audit(ctx, "qualification.expiry_reminders", "daily_run", "expiry/"+day, nil, run)
-	})
+	}
+	run.Ran = true
+	err = db.remindInChunks(ctx, now, run, lease, leads, o)
+	if err == nil {
+		err = db.finishExpiryRun(ctx, now, run, lease)
+	}
 	if err != nil {
+		lease.release(db)
 		return nil, err
 	}
 	return run, nil
 }
 
-// queueExpiryDeliveries queues one delivery for each of the day's
-// reminders, on the first of the channels that reaches the member; a
-// member whom none reaches gets none (the commander's digest still lists
-// the reminder).
-func (tx *Tx) queueExpiryDeliveries(ctx context.Context, day string, channels []muster.Channel) (int, error) {
+// remindInChunks reminds the day's due member qualifications, a chunk of
+// members at a time, adding to run's totals.
+func (db *DB) remindInChunks(ctx context.Context, now time.Time, run *muster.ExpiryRun, lease dailyRun, leads []int, o muster.ExpiryOptions) error {
+	w := expiryWindow(run.Day, leads)
+	due, err := db.dueMembers(ctx, w)
+	if err != nil {
+		return err
+	}
+	for _, c := range memberChunks(due, o.ChunkSize) {
+		next := *run
+		err := db.writeTxAt(ctx, now, func(tx *Tx) error {
+			if err := lease.renew(ctx, tx); err != nil {
+				return err
+			}
+			ids, err := tx.remindMembers(ctx, w, c)
+			if err != nil {
+				return err
+			}
+			n, err := tx.queueExpiryDeliveries(ctx, ids, o.Channels)
+			if err != nil {
+				return err
+			}
+			next.Reminders += len(ids)
+			next.Deliveries += n
+			b, err := json.Marshal(next)
+			if err != nil {
+				return err
+			}
+			return lease.progress(ctx, tx, string(b))
+		})
+		if err != nil {
+			return err
+		}
+		*run = next
+		if o.Progress != nil {
+			o.Progress(*run)
+		}
+		if err := db.yieldWriter(ctx, o.Pause); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finishExpiryRun records the commanders' digests and marks the run done.
+func (db *DB) finishExpiryRun(ctx context.Context, now time.Time, run *muster.ExpiryRun, lease dailyRun) error {
+	return db.writeTxAt(ctx, now, func(tx *Tx) error {
+		n, err := tx.recordExpiryDigests(ctx, lease.day)
+		if err != nil {
+			return err
+		}
+		run.Digests += n
+		b, err := json.Marshal(run)
+		if err != nil {
+			return err
+		}
+		if err := lease.finish(ctx, tx, string(b)); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "qualification.expiry_reminders", "daily_run", "expiry/"+lease.day, nil, run)
+	})
+}
+
+// queueExpiryDeliveries queues one delivery for each of the reminders
+// ids, on the first of the channels that reaches the member; a member
+// whom none reaches gets none (the commander's digest still lists the
+// reminder).
+func (tx *Tx) queueExpiryDeliveries(ctx context.Context, ids []any, channels []muster.Channel) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
 	total := 0
 	var earlier []string
 	for _, ch := range channels {
@@ -116,10 +160,12 @@ func (tx *Tx) queueExpiryDeliveries(ctx context.Context, day string, channels []
 		case muster.ChannelEmail:
 			address = "m.email"
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, reminder_id, member_id, channel, address, status, attempts, next_at, updated_at, step, purpose)
-			SELECT 0, r.id, r.member_id, $1, `+address+`, 'pending', 0, $2, $2, 0, $3
-			FROM expiry_reminders r JOIN members m ON m.id = r.member_id
-			WHERE r.day = $4 AND `+cond+not+` ORDER BY r.id`, string(ch), formatTime(tx.now), string(muster.PurposeExpiry), day)
+		var w where
+		w.add("r.id IN ("+marks(len(ids))+")", ids...)
+		chArg, at, purpose, prio := w.next(string(ch)), w.next(formatTime(tx.now)), w.next(string(muster.PurposeExpiry)), w.next(int(muster.PriorityBackground))
+		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (callup_id, reminder_id, member_id, channel, address, status, attempts, next_at, updated_at, step, purpose, priority)
+			SELECT 0, r.id, r.member_id, `+chArg+`, `+address+`, 'pending', 0, `+at+`, `+at+`, 0, `+purpose+`, `+prio+`
+			FROM expiry_reminders r JOIN members m ON m.id = r.member_id`+w.sql()+` AND `+cond+not+` ORDER BY r.id`, w.args...)
 		if err != nil {
 			return 0, fmt.Errorf("queue %s expiry reminders: %w", ch, err)
 		}
