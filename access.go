@@ -123,6 +123,25 @@ type User struct {
 	TOTPEnabled bool      `json:"totp_enabled"`
 	Disabled    bool      `json:"disabled"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Email and Phone (E.164) are where muster sends the user's messages
+	// (expiry digests, escalated armory checks); both optional.
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+// UserContact is a staff user's contact data; an empty field has none.
+type UserContact struct {
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+// Validate checks the e-mail address and the phone number as a member's
+// are checked, returning an EINVALID error with one detail per bad field.
+func (c *UserContact) Validate() error {
+	if details := contactDetails(c.Phone, c.Email); len(details) > 0 {
+		return &Error{Code: EINVALID, Message: "invalid contact: " + details[0].String(), Details: details}
+	}
+	return nil
 }
 
 // Token is an API token. Its secret is shown once, when it is created, and
@@ -167,4 +186,11 @@ type AccessService interface {
 	RevokeToken(ctx context.Context, id int64) error
 	FindTokens(ctx context.Context) ([]*Token, error)
 	FindUsers(ctx context.Context) ([]*User, error)
+	// FindCurrentUser returns the signed-in user of ctx (EFORBIDDEN for a
+	// token or the system).
+	FindCurrentUser(ctx context.Context) (*User, error)
+	// SetUserContact replaces a user's e-mail address and phone, for the
+	// user themself or an actor who manages users over the user's unit
+	// and role, and returns the user.
+	SetUserContact(ctx context.Context, login string, c UserContact) (*User, error)
 }

@@ -51,7 +51,17 @@ const (
 	PurposeConfirmation DeliveryPurpose = "confirmation"
 	PurposeReceipt      DeliveryPurpose = "receipt" // an item was issued to the member: the armory page's link
 	PurposeCheck        DeliveryPurpose = "check"   // an armory check asks the member to confirm what they hold
+
+	// The purposes of messages to staff users (Delivery.UserID): their
+	// text is written when queued (Delivery.Message), and their link
+	// opens a staff page (Delivery.Page).
+	PurposeDigest    DeliveryPurpose = "digest"    // a commander's daily digest of expiring qualifications
+	PurposeEscalated DeliveryPurpose = "escalated" // an armory check closed with discrepancies escalated
 )
+
+// Staff reports whether the purpose's deliveries go to a staff user, not
+// a member.
+func (p DeliveryPurpose) Staff() bool { return p == PurposeDigest || p == PurposeEscalated }
 
 // Armory reports whether the purpose is the armory's: its delivery belongs
 // to no call-up, and its link opens the member's armory page (/k/), not
@@ -68,7 +78,7 @@ func (p DeliveryPurpose) LinkPath() string {
 
 // DeliveryPurposes lists every purpose.
 var DeliveryPurposes = []DeliveryPurpose{PurposeNotice, PurposeReminder, PurposeSelected, PurposeStandby, PurposeConfirmation,
-	PurposeExpiry, PurposeReceipt, PurposeCheck}
+	PurposeExpiry, PurposeReceipt, PurposeCheck, PurposeDigest, PurposeEscalated}
 
 // DeliveryPriority orders the dispatcher's claims: every due delivery of a
 // lower priority is claimed before any of a higher one on the same channel.
@@ -77,17 +87,17 @@ type DeliveryPriority int
 // The priorities, most urgent first.
 const (
 	PriorityCallUp     DeliveryPriority = iota // a call-up's: notice, reminder, selected, standby, confirmation
-	PriorityArmory                             // the armory's: receipt, check
-	PriorityBackground                         // background work: expiry reminders
+	PriorityArmory                             // the armory's: receipt, check, escalated
+	PriorityBackground                         // background work: expiry reminders, digests
 )
 
 // Priority returns the purpose's priority: call-up traffic first, the
 // armory's next, background work last.
 func (p DeliveryPurpose) Priority() DeliveryPriority {
 	switch {
-	case p.Armory():
+	case p.Armory() || p == PurposeEscalated:
 		return PriorityArmory
-	case p == PurposeExpiry:
+	case p == PurposeExpiry || p == PurposeDigest:
 		return PriorityBackground
 	}
 	return PriorityCallUp
@@ -95,8 +105,9 @@ func (p DeliveryPurpose) Priority() DeliveryPriority {
 
 // Answerable reports whether a delivery of the purpose carries a link for
 // the member (the call-up's answer page, or the armory page for the
-// armory's purposes): all but an expiry reminder, which links nowhere.
-func (p DeliveryPurpose) Answerable() bool { return p != PurposeExpiry }
+// armory's purposes): all but an expiry reminder, which links nowhere,
+// and a staff user's message, whose link is a staff page.
+func (p DeliveryPurpose) Answerable() bool { return p != PurposeExpiry && !p.Staff() }
 
 // Delivery is one message to one member on one channel, as claimed by a
 // dispatcher: everything a channel needs to send it.
@@ -130,6 +141,14 @@ type Delivery struct {
 	// expiry reminder's, whose CallUpID is 0.
 	Qualification string
 	ExpiresOn     Date
+	// UserID is the staff user a staff purpose's delivery goes to
+	// (MemberID is 0); Name is theirs. Page is the path of the staff page
+	// its link opens: the dispatcher makes ResponseURL from it.
+	UserID int64
+	Page   string
+	// Digest or Escalation is what a staff purpose's delivery tells.
+	Digest     *DigestSummary
+	Escalation *CheckEscalation
 }
 
 // DeliveredOnSend reports whether a provider's accepting a message on the

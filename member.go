@@ -110,6 +110,19 @@ func ValidEmail(s string) bool {
 	return dot > 0 && dot < len(domain)-1
 }
 
+// contactDetails checks an optional phone number and e-mail address, a
+// member's or a staff user's, returning one detail per bad one.
+func contactDetails(phone, email string) []ErrorDetail {
+	var details []ErrorDetail
+	if phone != "" && !ValidPhone(phone) {
+		details = append(details, ErrorDetail{Field: "phone", Message: "must be in E.164 form, such as +375291234567"})
+	}
+	if email != "" && !ValidEmail(email) {
+		details = append(details, ErrorDetail{Field: "email", Message: "not an e-mail address"})
+	}
+	return details
+}
+
 // Validate checks every field of the member that can be checked without the
 // database, returning an EINVALID error with one detail per bad field.
 // today bounds the birth date.
@@ -142,12 +155,7 @@ func (m *Member) Validate(today Date) error {
 	if !m.Status.Valid() {
 		bad("status", "must be one of applicant, active, reserve, inactive, discharged")
 	}
-	if m.Phone != "" && !ValidPhone(m.Phone) {
-		bad("phone", "must be in E.164 form, such as +375291234567")
-	}
-	if m.Email != "" && !ValidEmail(m.Email) {
-		bad("email", "not an e-mail address")
-	}
+	details = append(details, contactDetails(m.Phone, m.Email)...)
 	if len(m.Employer) > 200 {
 		bad("employer", "at most 200 bytes")
 	}

@@ -71,6 +71,9 @@ type ExpiryRun struct {
 	Reminders  int  `json:"reminders"`  // member qualifications reminded
 	Deliveries int  `json:"deliveries"` // messages queued for the dispatcher
 	Digests    int  `json:"digests"`    // commanders' digests recorded
+	// DigestDeliveries are the digests queued as messages to commanders
+	// with contact data.
+	DigestDeliveries int `json:"digest_deliveries"`
 }
 
 // ExpiryReminder is one reminder sent, as a commander's digest lists it.

@@ -52,6 +52,7 @@ const usage = `usage: muster COMMAND [flags]
   export units   [-db DB]
   token create   [-db DB] -role ROLE -unit CODE [-name NAME]
   user create    [-db DB] -login LOGIN -role ROLE -unit CODE [-name NAME]   password from stdin
+  user contact   [-db DB] -login LOGIN [-email ADDRESS] [-phone E164]       replaces both; empty for none
   audit verify   [-db DB]                    exit 0 when the armory's ledger is intact
   backup  [-db DB] FILE                      consistent copy while the server runs
 
@@ -90,6 +91,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "token":
 		return two("create", cmdTokenCreate)
 	case "user":
+		if len(rest) > 0 && rest[0] == "contact" {
+			return cmdUserContact(ctx, e, rest[1:])
+		}
 		return two("create", cmdUserCreate)
 	case "audit":
 		return two("verify", cmdAuditVerify)

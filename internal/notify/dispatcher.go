@@ -229,9 +229,14 @@ func (d *Dispatcher) process(ctx context.Context, job muster.Delivery) {
 		err = Permanent(fmt.Errorf("no %s channel", job.Channel))
 	case job.Token == "" && job.Purpose.Answerable():
 		err = Permanent(errors.New("no response token: an id is too large"))
+	case job.Purpose.Staff() && job.Digest == nil && job.Escalation == nil:
+		err = Permanent(errors.New("the staff message's content is unreadable"))
 	default:
-		if job.Token != "" {
+		switch {
+		case job.Token != "":
 			job.ResponseURL = strings.TrimRight(d.BaseURL, "/") + job.Purpose.LinkPath() + job.Token
+		case job.Page != "":
+			job.ResponseURL = strings.TrimRight(d.BaseURL, "/") + job.Page
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, d.SendTimeout)
 		providerID, err = ch.Send(sendCtx, job)

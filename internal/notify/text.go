@@ -38,6 +38,9 @@ var (
 
 // EmailSubject returns the subject of the delivery's e-mail.
 func EmailSubject(d muster.Delivery) string {
+	if d.Purpose.Staff() {
+		return staffSubject(d)
+	}
 	if d.Purpose.Armory() {
 		return d.Title
 	}
@@ -52,6 +55,9 @@ func EmailSubject(d muster.Delivery) string {
 
 // EmailBody returns the plain-text body of the delivery's e-mail.
 func EmailBody(d muster.Delivery, loc *time.Location) string {
+	if d.Purpose.Staff() {
+		return staffEmailBody(d)
+	}
 	if d.Purpose.Armory() {
 		return armoryEmailBody(d)
 	}
@@ -78,6 +84,9 @@ func EmailBody(d muster.Delivery, loc *time.Location) string {
 func SMSText(d muster.Delivery, loc *time.Location) string {
 	if d.Text != "" {
 		return d.Text
+	}
+	if d.Purpose.Staff() {
+		return staffSMS(d)
 	}
 	if d.Purpose.Armory() {
 		return armorySMSText(d)

@@ -226,6 +226,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // message cut to a few lines, and where and when to report. The title is
 // the e-mail's subject; a click opens the response link.
 func PushText(d muster.Delivery, loc *time.Location) string {
+	if d.Purpose.Staff() {
+		return staffSMS(d)
+	}
 	if d.Purpose.Armory() {
 		return armoryPushText(d)
 	}

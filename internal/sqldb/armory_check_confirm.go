@@ -129,7 +129,9 @@ func (tx *Tx) openDiscrepancy(ctx context.Context, checkID int64, kind muster.Di
 // in its own transaction as the system actor "armory-check": every item
 // still unconfirmed and without an open discrepancy gets one, and every
 // open discrepancy is marked escalated, which puts it before the unit's
-// commanders (the campaign page and the API's escalated_open). The
+// commanders (the campaign page and the API's escalated_open), and the
+// commanders and armorers over the unit who have contact data are sent
+// one message saying so (staff_delivery.go). The
 // conditional UPDATE of closed_at claims the campaign, so that two
 // processes never close one twice.
 func (db *DB) ApplyDueChecks(ctx context.Context, now time.Time) (int, error) {
@@ -195,6 +197,15 @@ func (db *DB) closeCheck(ctx context.Context, id int64, now time.Time) error {
 		}
 		added, _ := unconfirmed.RowsAffected()
 		n, _ := escalated.RowsAffected()
+		if n > 0 {
+			c, err := findCheck(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := tx.queueCheckEscalation(ctx, c, int(n)); err != nil {
+				return err
+			}
+		}
 		return tx.audit(ctx, "armory_check.escalate", "armory_check", strconv.FormatInt(id, 10), nil,
 			map[string]any{"unconfirmed": added, "escalated": n})
 	})

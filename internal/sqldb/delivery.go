@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -21,11 +22,15 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 	var w where
 	w.add("d.id IN ("+marks(len(ids))+")", ids...)
 	// A call-up's delivery, or an expiry reminder's or the armory's
-	// (callup_id 0; the armory's text is in body).
+	// (callup_id 0; the armory's text is in body), or a staff user's
+	// (member_id 0, staff_delivery.go).
 	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.callup_id, d.member_id, d.channel, d.purpose, d.address, d.attempts, d.body,
-		m.service_number, m.family_name, m.given_name, COALESCE(c.title, q.name, ''), COALESCE(c.kind, ''), COALESCE(c.message, ''),
-		COALESCE(c.assembly_point, ''), COALESCE(c.report_by, ''), COALESCE(c.drill, 0), COALESCE(q.code, ''), COALESCE(r.expires_on, '')
-		FROM deliveries d JOIN members m ON m.id = d.member_id LEFT JOIN callups c ON c.id = d.callup_id
+		COALESCE(m.service_number, ''), COALESCE(m.family_name, su.name, ''), COALESCE(m.given_name, ''),
+		COALESCE(c.title, q.name, ''), COALESCE(c.kind, ''), COALESCE(c.message, ''),
+		COALESCE(c.assembly_point, ''), COALESCE(c.report_by, ''), COALESCE(c.drill, 0), COALESCE(q.code, ''), COALESCE(r.expires_on, ''),
+		d.user_id, d.link
+		FROM deliveries d LEFT JOIN members m ON m.id = d.member_id LEFT JOIN users su ON su.id = d.user_id AND d.user_id <> 0
+		LEFT JOIN callups c ON c.id = d.callup_id
 		LEFT JOIN expiry_reminders r ON r.id = d.reminder_id AND d.reminder_id <> 0 LEFT JOIN qualifications q ON q.id = r.qualification_id`+w.sql()+` ORDER BY d.id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read claimed deliveries: %w", err)
@@ -38,10 +43,13 @@ func readDeliveries(ctx context.Context, tx *sql.Tx, key []byte, ids []any) ([]m
 		var drill int
 		if err := rows.Scan(&d.ID, &d.CallUpID, &d.MemberID, &d.Channel, &d.Purpose, &d.Address, &d.Attempts, &d.Text,
 			&d.ServiceNumber, &family, &given, &d.Title, &d.Kind, &d.Message, &d.AssemblyPoint, &reportBy, &drill,
-			&d.Qualification, &expires); err != nil {
+			&d.Qualification, &expires, &d.UserID, &d.Page); err != nil {
 			return nil, err
 		}
-		d.Name, d.ReportBy, d.Drill = family+" "+given, parseTime(reportBy), drill != 0
+		d.Name, d.ReportBy, d.Drill = strings.TrimSpace(family+" "+given), parseTime(reportBy), drill != 0
+		if d.Purpose.Staff() {
+			staffDelivery(&d)
+		}
 		if !d.Purpose.Answerable() {
 			d.ExpiresOn, _ = muster.ParseDate(expires)
 			out = append(out, d) // no call-up to answer: no token

@@ -64,7 +64,7 @@ func (db *DB) RunExpiryReminders(ctx context.Context, now time.Time, o muster.Ex
 	run.Ran = true
 	err = db.remindInChunks(ctx, now, run, lease, leads, o)
 	if err == nil {
-		err = db.finishExpiryRun(ctx, now, run, lease)
+		err = db.finishExpiryRun(ctx, now, run, lease, o.Channels)
 	}
 	if err != nil {
 		lease.release(db)
@@ -117,14 +117,20 @@ func (db *DB) remindInChunks(ctx context.Context, now time.Time, run *muster.Exp
 	return nil
 }
 
-// finishExpiryRun records the commanders' digests and marks the run done.
-func (db *DB) finishExpiryRun(ctx context.Context, now time.Time, run *muster.ExpiryRun, lease dailyRun) error {
+// finishExpiryRun records the commanders' digests, queues their
+// messages, and marks the run done.
+func (db *DB) finishExpiryRun(ctx context.Context, now time.Time, run *muster.ExpiryRun, lease dailyRun, channels []muster.Channel) error {
+	digests, err := db.expiryDigests(ctx, run.Day, channels)
+	if err != nil {
+		return err
+	}
 	return db.writeTxAt(ctx, now, func(tx *Tx) error {
-		n, err := tx.recordExpiryDigests(ctx, lease.day)
+		recorded, queued, err := tx.recordExpiryDigests(ctx, lease.day, digests, channels)
 		if err != nil {
 			return err
 		}
-		run.Digests += n
+		run.Digests += recorded
+		run.DigestDeliveries += queued
 		b, err := json.Marshal(run)
 		if err != nil {
 			return err
@@ -176,59 +182,4 @@ func (tx *Tx) queueExpiryDeliveries(ctx context.Context, ids []any, channels []m
 		total += int(n)
 	}
 	return total, nil
-}
-
-// recordExpiryDigests records, for each enabled commander whose subtree
-// holds one of the day's reminders, the day's digest.
-func (tx *Tx) recordExpiryDigests(ctx context.Context, day string) (int, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO expiry_digests (user_id, day, reminders)
-		SELECT u.id, $1, count(*) FROM users u JOIN unit_tree t ON t.ancestor_id = u.unit_id
-		JOIN expiry_reminders r ON r.unit_id = t.unit_id AND r.day = $1
-		WHERE u.role = $2 AND u.disabled = 0 GROUP BY u.id`, day, string(muster.RoleCommander))
-	if err != nil {
-		return 0, fmt.Errorf("record commanders' expiry digests: %w", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
-}
-
-// FindExpiryDigest reads the signed-in user's latest digest and its
-// reminders in the user's subtree, soonest expiry first.
-func (db *DB) FindExpiryDigest(ctx context.Context, limit int) (*muster.ExpiryDigest, error) {
-	a, err := actorAllowed(ctx, muster.PermReadRoster)
-	if err != nil {
-		return nil, err
-	}
-	if a.Kind != "user" {
-		return nil, muster.Errorf(muster.ENOTFOUND, "Only a signed-in commander has expiry digests.")
-	}
-	var day string
-	err = db.read.QueryRowContext(ctx, `SELECT day FROM expiry_digests WHERE user_id = $1 ORDER BY day DESC LIMIT 1`, a.ID).Scan(&day)
-	if err != nil {
-		return nil, notFound(err, "You have no expiry digest yet.")
-	}
-	d := &muster.ExpiryDigest{Reminders: []muster.ExpiryReminder{}}
-	d.Day, _ = muster.ParseDate(day)
-	var w where
-	w.add("r.day = ?", day)
-	w.inScope("r.unit_id", a)
-	lim := w.next(limit)
-	rows, err := db.read.QueryContext(ctx, `SELECT m.service_number, m.family_name, m.given_name, u.code, q.code, r.expires_on, r.lead_days
-		FROM expiry_reminders r JOIN members m ON m.id = r.member_id JOIN units u ON u.id = r.unit_id
-		JOIN qualifications q ON q.id = r.qualification_id`+w.sql()+` ORDER BY r.expires_on, m.service_number, q.code LIMIT `+lim, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("expiry digest: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r muster.ExpiryReminder
-		var family, given, expires string
-		if err := rows.Scan(&r.ServiceNumber, &family, &given, &r.Unit, &r.Qualification, &expires, &r.LeadDays); err != nil {
-			return nil, err
-		}
-		r.Name = family + " " + given
-		r.ExpiresOn, _ = muster.ParseDate(expires)
-		d.Reminders = append(d.Reminders, r)
-	}
-	return d, rows.Err()
 }

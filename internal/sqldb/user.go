@@ -20,14 +20,14 @@ type userRow struct {
 }
 
 const userColumns = `u.id, u.login, u.name, u.role, n.code, u.unit_id, u.totp_enabled, u.disabled, u.created_at,
-	u.password_hash, u.totp_secret, u.totp_pending, u.totp_last_step
+	u.password_hash, u.totp_secret, u.totp_pending, u.totp_last_step, u.email, u.phone
 	FROM users u JOIN units n ON n.id = u.unit_id`
 
 func scanUser(row interface{ Scan(...any) error }) (*userRow, error) {
 	var u userRow
 	var created string
 	err := row.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.Unit, &u.unitID, &u.TOTPEnabled, &u.Disabled, &created,
-		&u.passwordHash, &u.totpSecret, &u.totpPending, &u.totpLastStep)
+		&u.passwordHash, &u.totpSecret, &u.totpPending, &u.totpLastStep, &u.Email, &u.Phone)
 	if err != nil {
 		return nil, err
 	}

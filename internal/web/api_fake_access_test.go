@@ -175,4 +175,8 @@ func (f *fakeAccess) ConfirmTOTP(ctx context.Context, code string) error { retur
 func (f *fakeAccess) CreateSession(ctx context.Context, userID int64) (string, error) {
 	return "", errFake
 }
-func (f *fakeAccess) DeleteSession(ctx context.Context, secret string) error { return errFake }
+func (f *fakeAccess) DeleteSession(ctx context.Context, secret string) error    { return errFake }
+func (f *fakeAccess) FindCurrentUser(ctx context.Context) (*muster.User, error) { return nil, errFake }
+func (f *fakeAccess) SetUserContact(ctx context.Context, login string, c muster.UserContact) (*muster.User, error) {
+	return nil, errFake
+}

@@ -16,11 +16,15 @@ import (
 // accountView is the data of the account page. During TOTP set-up it
 // carries the otpauth:// URL, its secret and the URL as a QR code.
 type accountView struct {
-	TOTPEnabled bool // known only when the access service lists the user
+	TOTPEnabled bool
 	SetupURL    string
 	Secret      string
 	QR          template.HTML // an inline SVG; "" when it cannot be drawn
 	Error       string
+	// Email and Phone are the user's contact data, ContactError what is
+	// wrong with them as typed.
+	Email, Phone string
+	ContactError string
 }
 
 // pageAccount shows who is signed in and offers to set up two-factor
@@ -32,18 +36,8 @@ func (s *Server) pageAccount(w http.ResponseWriter, r *http.Request) {
 // accountData returns the account page's data for the actor of r.
 func (s *Server) accountData(r *http.Request) accountView {
 	var data accountView
-	a := muster.ActorFrom(r.Context())
-	// Only admins may list users; for the others the state stays unknown
-	// and the page simply offers the set-up.
-	if a == nil || a.Kind != "user" {
-		return data
-	}
-	if users, err := s.Access.FindUsers(r.Context()); err == nil {
-		for _, u := range users {
-			if u.ID == a.ID {
-				data.TOTPEnabled = u.TOTPEnabled
-			}
-		}
+	if u, err := s.Access.FindCurrentUser(r.Context()); err == nil {
+		data.TOTPEnabled, data.Email, data.Phone = u.TOTPEnabled, u.Email, u.Phone
 	}
 	return data
 }

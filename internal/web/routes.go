@@ -44,6 +44,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	api("DELETE /api/v1/tokens/{id}", s.apiRevokeToken)
 	api("GET /api/v1/users", s.apiListUsers)
 	api("POST /api/v1/users", s.apiCreateUser)
+	api("PUT /api/v1/users/{login}/contact", s.apiSetUserContact)
 	api("GET /api/v1/callups", s.apiListCallUps)
 	api("POST /api/v1/callups", s.apiCreateCallUp)
 	api("GET /api/v1/callups/{id}", s.apiGetCallUp)
@@ -198,5 +199,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	open("POST "+kitPath+"{token}", s.kitSubmit)
 	page("GET /account", s.pageAccount)
 	page("POST /account/totp", s.pageAccountTOTP)
+	page("POST /account/contact", s.pageAccountContact)
 	page("/", s.pageNotFound)
 }
