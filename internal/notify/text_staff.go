@@ -17,7 +17,7 @@ import (
 func staffSubject(d muster.Delivery) string {
 	switch {
 	case d.Digest != nil:
-		return fmt.Sprintf("%d qualifications expiring in %s", d.Digest.Reminders, d.Digest.Unit)
+		return fmt.Sprintf("Qualifications expiring in %s: %d", d.Digest.Unit, d.Digest.Reminders)
 	case d.Escalation != nil:
 		return fmt.Sprintf("Armory check %d of %s: %d discrepancies escalated", d.Escalation.Check, d.Escalation.Unit, d.Escalation.Escalated)
 	}
@@ -61,7 +61,7 @@ func staffEmailBody(d muster.Delivery) string {
 func staffSMS(d muster.Delivery) string {
 	switch {
 	case d.Digest != nil:
-		return fmt.Sprintf("muster: %d qualifications expiring in %s. %s", d.Digest.Reminders, d.Digest.Unit, d.ResponseURL)
+		return fmt.Sprintf("muster: qualifications expiring in %s: %d. %s", d.Digest.Unit, d.Digest.Reminders, d.ResponseURL)
 	case d.Escalation != nil:
 		return fmt.Sprintf("muster: armory check %d of %s closed, %d discrepancies escalated. %s", d.Escalation.Check, d.Escalation.Unit,
 			d.Escalation.Escalated, d.ResponseURL)
