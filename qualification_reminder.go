@@ -35,7 +35,7 @@ type ExpiryOptions struct {
 
 // DefaultExpiryChunk and DefaultExpiryPause size and space a run's chunks.
 const (
-	DefaultExpiryChunk = 250
+	DefaultExpiryChunk = 100
 	DefaultExpiryPause = 5 * time.Millisecond
 )
 
