@@ -22,6 +22,11 @@ import (
 // claimed only when due and only for members who have not answered; the
 // others are skipped by the claim and never reach a worker.
 //
+// The store hands out each claim by priority (muster.DeliveryPriority):
+// call-up traffic first, then the armory's, then background work such as
+// expiry reminders and digests, which it also slows to one at a time per
+// channel while a call-up takes answers; the feeder keeps that order.
+//
 // At least once, never skipped: a delivery is marked after its send, so a
 // process that dies between a provider accepting a message and MarkSent
 // sends that message again once the lease runs out (the SMS gateway gets

@@ -53,8 +53,11 @@ func (db *DB) RunExpiryReminders(ctx context.Context, now time.Time, o muster.Ex
 	run := &muster.ExpiryRun{Day: muster.DateOf(now.UTC())}
 	lease := newDailyRun("expiry", run.Day.String())
 	ok, result, err := lease.claim(ctx, db)
-	if err != nil || !ok {
-		return run, err
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return run, nil // done, or being done by another process
 	}
 	if result != "" {
 		if err := json.Unmarshal([]byte(result), run); err != nil {
