@@ -64,11 +64,24 @@ func expiryTables(t testing.TB, db *sqldb.DB) (reminders, deliveries []string) {
 	return reminders, deliveries
 }
 
-// wholeRun does the day's reminders of the fixture in one chunk, as the
-// run did before it was chunked, on a database of its own, and returns
-// what it recorded.
-func wholeRun(t *testing.T, dialect string) (run *muster.ExpiryRun, reminders, deliveries []string) {
+// wholeRun is what the day's reminders of the fixture record when done
+// in one chunk, as the run did before it was chunked.
+type wholeRun struct {
+	run                   muster.ExpiryRun
+	reminders, deliveries []string
+}
+
+// wholeRuns caches a wholeRun per dialect: the chunk tests compare with
+// it, and it costs a database of its own.
+var wholeRuns = map[string]*wholeRun{}
+
+// whole returns the wholeRun of the dialect, doing it the first time on a
+// database of its own.
+func whole(t *testing.T, dialect string) *wholeRun {
 	t.Helper()
+	if w := wholeRuns[dialect]; w != nil {
+		return w
+	}
 	db := sqldbtest.Open(t, dialect)
 	seedExpiring(t, db)
 	addExpiring(t, db, 24)
@@ -76,16 +89,29 @@ func wholeRun(t *testing.T, dialect string) (run *muster.ExpiryRun, reminders, d
 	if err != nil {
 		t.Fatal(err)
 	}
-	reminders, deliveries = expiryTables(t, db)
-	if len(reminders) < 20 || len(deliveries) < 10 {
-		t.Fatalf("the fixture reminds too little to test chunks: %d reminders, %d deliveries", len(reminders), len(deliveries))
+	w := &wholeRun{run: *run}
+	w.reminders, w.deliveries = expiryTables(t, db)
+	if len(w.reminders) < 20 || len(w.deliveries) < 10 {
+		t.Fatalf("the fixture reminds too little to test chunks: %d reminders, %d deliveries", len(w.reminders), len(w.deliveries))
 	}
-	return run, reminders, deliveries
+	wholeRuns[dialect] = w
+	return w
+}
+
+// sameAsWhole fails the test unless db recorded what w did.
+func sameAsWhole(t *testing.T, db *sqldb.DB, run *muster.ExpiryRun, w *wholeRun) {
+	t.Helper()
+	if run == nil || *run != w.run {
+		t.Errorf("run = %+v, in one chunk %+v", run, w.run)
+	}
+	reminders, deliveries := expiryTables(t, db)
+	sameList(t, "reminders", reminders, w.reminders)
+	sameList(t, "deliveries", deliveries, w.deliveries)
 }
 
 func TestExpiryRemindersInChunks(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		want, wantReminders, wantDeliveries := wholeRun(t, db.Dialect())
+		w := whole(t, db.Dialect())
 		seedExpiring(t, db)
 		addExpiring(t, db, 24)
 		chunks := 0
@@ -95,14 +121,9 @@ func TestExpiryRemindersInChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if chunks < 5 {
-			t.Errorf("%d chunks of 4 for %d reminders", chunks, want.Reminders)
+			t.Errorf("%d chunks of 4 for %d reminders", chunks, w.run.Reminders)
 		}
-		if *run != *want {
-			t.Errorf("run in chunks = %+v, in one = %+v", *run, *want)
-		}
-		reminders, deliveries := expiryTables(t, db)
-		sameList(t, "reminders", reminders, wantReminders)
-		sameList(t, "deliveries", deliveries, wantDeliveries)
+		sameAsWhole(t, db, run, w)
 	})
 }
 
@@ -111,7 +132,7 @@ func TestExpiryRemindersInChunks(t *testing.T) {
 // deliveries as a run that was never interrupted and none twice.
 func TestExpiryRunResumes(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		want, wantReminders, wantDeliveries := wholeRun(t, db.Dialect())
+		w := whole(t, db.Dialect())
 		seedExpiring(t, db)
 		addExpiring(t, db, 24)
 		ctx, cancel := context.WithCancel(sqldbtest.System())
@@ -125,19 +146,14 @@ func TestExpiryRunResumes(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("interrupted run: %v, want context.Canceled", err)
 		}
-		if got, _ := expiryTables(t, db); len(got) == 0 || len(got) >= len(wantReminders) {
-			t.Fatalf("after two chunks: %d reminders of %d", len(got), len(wantReminders))
+		if got, _ := expiryTables(t, db); len(got) == 0 || len(got) >= len(w.reminders) {
+			t.Fatalf("after two chunks: %d reminders of %d", len(got), len(w.reminders))
 		}
 		run, err := db.RunExpiryReminders(sqldbtest.System(), sqldbtest.Now, muster.ExpiryOptions{ChunkSize: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *run != *want {
-			t.Errorf("resumed run = %+v, want %+v", *run, *want)
-		}
-		reminders, deliveries := expiryTables(t, db)
-		sameList(t, "reminders", reminders, wantReminders)
-		sameList(t, "deliveries", deliveries, wantDeliveries)
+		sameAsWhole(t, db, run, w)
 		if run, err := db.RunExpiryReminders(sqldbtest.System(), sqldbtest.Now, muster.ExpiryOptions{}); err != nil || run.Ran {
 			t.Fatalf("a run after the finished one = %+v, %v; want not ran", run, err)
 		}
@@ -150,7 +166,7 @@ func TestExpiryRunResumes(t *testing.T) {
 // has run out and finishes it; the first run, when it wakes, stops.
 func TestExpiryRunTakenOver(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		want, wantReminders, wantDeliveries := wholeRun(t, db.Dialect())
+		w := whole(t, db.Dialect())
 		seedExpiring(t, db)
 		addExpiring(t, db, 24)
 		chunks := 0
@@ -172,11 +188,6 @@ func TestExpiryRunTakenOver(t *testing.T) {
 		if muster.ErrorCode(err) != muster.ECONFLICT {
 			t.Fatalf("the stalled run: %v, want ECONFLICT (taken over)", err)
 		}
-		if second == nil || *second != *want {
-			t.Errorf("the run that took over = %+v, want %+v", second, *want)
-		}
-		reminders, deliveries := expiryTables(t, db)
-		sameList(t, "reminders", reminders, wantReminders)
-		sameList(t, "deliveries", deliveries, wantDeliveries)
+		sameAsWhole(t, db, second, w)
 	})
 }
