@@ -15,9 +15,11 @@ import (
 )
 
 // Reminder asks for the day's expiry reminders on an interval: a run
-// already done for the day costs one conflicting insert, so an hourly
+// already done for the day, or under way in another process, costs one
+// conflicting insert and one update that changes nothing, so an hourly
 // check sends each day's reminders within an hour of midnight UTC, or of
-// a start.
+// a start; a run cut short (a failure, a process that died) is resumed at
+// a later check.
 type Reminder struct {
 	Store   muster.ExpiryReminderService
 	Options muster.ExpiryOptions
@@ -71,7 +73,7 @@ func (r *Reminder) Run(ctx context.Context) error {
 			logger.Error("expiry reminders", "err", err)
 		case err == nil && run.Ran:
 			logger.Info("expiry reminders", "day", run.Day.String(), "reminders", run.Reminders,
-				"deliveries", run.Deliveries, "digests", run.Digests)
+				"deliveries", run.Deliveries, "digests", run.Digests, "digest_deliveries", run.DigestDeliveries)
 		}
 		select {
 		case <-ctx.Done():
