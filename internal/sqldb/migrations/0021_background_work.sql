@@ -1,9 +1,9 @@
 -- Background work yields to call-up traffic; staff users get messages.
 
 -- deliveries.priority orders the dispatcher's claims (muster.DeliveryPriority):
--- 0 a call-up's, 1 the armory's, 2 background work such as expiry
--- reminders. The claim index takes it before next_at, so that each
--- priority's due rows are one ordered range.
+-- 0 a call-up's, 1 the armory's (and escalated checks), 2 background work
+-- (expiry reminders, commanders' digests). The claim index takes it before
+-- next_at, so that each priority's due rows are one ordered range.
 ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 UPDATE deliveries SET priority = 1 WHERE purpose IN ('receipt', 'check');
 UPDATE deliveries SET priority = 2 WHERE purpose = 'expiry';
