@@ -9,8 +9,9 @@ import (
 )
 
 // Readiness from memory. A call-up's readiness is a handful of counts per
-// group of its members (readinessGroup); one recount of callup_members
-// builds them, and the answer writer then moves each answering member from
+// group of its members (readinessGroup), which the database keeps too
+// (callup_counts, updated by every transaction that moves members); one
+// recount reads them, and the answer writer then moves each answering member from
 // its old group to its new one after its commit, so that readiness costs
 // a roll-up over the groups and not a GROUP BY over every member.
 //
@@ -33,8 +34,7 @@ import (
 // changes its members (one per answer batch, not per answer).
 //
 // A recount reads n and the groups in one snapshot. The answer batches
-// committed while it runs (a recount of 1M members takes 0.1–0.5 s, and a
-// storm commits every few milliseconds) are kept aside and applied to its
+// committed while it runs (a storm commits every few milliseconds) are kept aside and applied to its
 // counts when it ends, so that a recount during a storm is not stale at
 // once.
 

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"time"
 )
 
@@ -48,4 +50,23 @@ func (db *DB) CommitUnapplied(ctx context.Context, id int64) (apply func(), err 
 		return err
 	})
 	return func() { db.readiness.apply(id, b) }, err
+}
+
+// CountsMatchMembers reports how the call-up's callup_counts differ from a
+// count of its callup_members rows by group, the truth they keep.
+func (db *DB) CountsMatchMembers(ctx context.Context, id int64) error {
+	want := map[readinessGroup]readinessCount{}
+	if err := scanGroups(ctx, db.read, want, `SELECT unit_id, quals, answer, delivered, count(*), sum(CASE WHEN checked_in_at <> '' THEN 1 ELSE 0 END)
+		FROM callup_members WHERE callup_id = $1 GROUP BY unit_id, quals, answer, delivered`, id); err != nil {
+		return err
+	}
+	got := map[readinessGroup]readinessCount{}
+	if err := scanGroups(ctx, db.read, got, `SELECT unit_id, quals, answer, delivered, n, checked_in
+		FROM callup_counts WHERE callup_id = $1 AND n <> 0`, id); err != nil {
+		return err
+	}
+	if !maps.Equal(got, want) {
+		return fmt.Errorf("callup_counts of call-up %d\n%v\nwant, counted from callup_members,\n%v", id, got, want)
+	}
+	return nil
 }

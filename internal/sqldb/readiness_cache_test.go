@@ -53,6 +53,9 @@ func sameReadiness(t *testing.T, db, fresh *sqldb.DB, id int64, step string) {
 			t.Fatalf("%s: readiness of %q\n%+v\nwant (recounted)\n%+v", step, unit, got, want)
 		}
 	}
+	if err := db.CountsMatchMembers(context.Background(), id); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
 }
 
 // openAgain opens a second handle on db's database, closed with the test.
