@@ -29,6 +29,7 @@ type answersResult struct {
 	musterCPU    float64 // CPU seconds per second of the storm, muster serve
 	bareCPU      float64 // the same, the bare handler
 	peakRSS      int64   // muster serve's VmHWM, bytes
+	background   string  // what else wrote during muster's storm
 }
 
 func (r answersResult) print() {
@@ -38,6 +39,7 @@ func (r answersResult) print() {
 	fmt.Printf("  ratio muster/bare = %.2fx (target ≥ 0.5x)\n", r.muster.rate()/r.bare.rate())
 	fmt.Printf("  readiness stream lag behind the acknowledged answers: %s (target < 1 s)\n", r.lag)
 	fmt.Printf("  muster serve peak RSS %d MB (target < 500 MB)\n", r.peakRSS>>20)
+	fmt.Printf("  background work during muster's storm: %s\n", r.background)
 }
 
 // benchAnswers calls up every member of the database at dbPath (building
@@ -86,6 +88,7 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 	if err != nil {
 		return res, err
 	}
+	stormStart := time.Now()
 	res.muster = storm(ctx, srv.url, paths, conns, d, acks.add)
 	if res.musterCPU, err = cpuSince(srv.cmd.Process.Pid, cpu0, res.muster.elapsed); err != nil {
 		return res, err
@@ -95,6 +98,9 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 		return res, err
 	}
 	srv.stop()
+	if res.background, err = backgroundWork(ctx, dbPath, stormStart, stormStart.Add(res.muster.elapsed)); err != nil {
+		return res, err
+	}
 
 	self, err := os.Executable()
 	if err != nil {

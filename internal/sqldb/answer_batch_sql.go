@@ -25,6 +25,7 @@ type answerStmts struct {
 	current *sql.Stmt // $1 [[callup, member], …] → each member's row
 	update  *sql.Stmt // one member's current answer: answer, eta, reason, via, answered_at, callup, member
 	insert  *sql.Stmt // $1 at, $2 [[callup, member, answer, eta, reason, via], …], in order
+	count   *sql.Stmt // countSQL: a group's delta in callup_counts
 }
 
 // answerUpdateSQL sets one member's current answer. It runs once per
@@ -46,6 +47,7 @@ func answerSQL(d dialect) []string {
 			`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
 				SELECT (v.e ->> 0)::bigint, (v.e ->> 1)::bigint, v.e ->> 2, (v.e ->> 3)::int, v.e ->> 4, v.e ->> 5, $1
 				FROM json_array_elements($2::json) WITH ORDINALITY AS v(e, i) ORDER BY v.i`,
+			countSQL,
 		}
 	}
 	return []string{
@@ -57,6 +59,7 @@ func answerSQL(d dialect) []string {
 		`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
 			SELECT v.value ->> 0, v.value ->> 1, v.value ->> 2, v.value ->> 3, v.value ->> 4, v.value ->> 5, $1
 			FROM json_each($2) AS v ORDER BY v.key`,
+		countSQL,
 	}
 }
 
@@ -74,11 +77,11 @@ func prepareAnswerStmts(ctx context.Context, db *DB) (*answerStmts, error) {
 		}
 		stmts = append(stmts, s)
 	}
-	return &answerStmts{closes: stmts[0], current: stmts[1], update: stmts[2], insert: stmts[3]}, nil
+	return &answerStmts{closes: stmts[0], current: stmts[1], update: stmts[2], insert: stmts[3], count: stmts[4]}, nil
 }
 
 func (s *answerStmts) close() {
-	for _, st := range []*sql.Stmt{s.closes, s.current, s.update, s.insert} {
+	for _, st := range []*sql.Stmt{s.closes, s.current, s.update, s.insert, s.count} {
 		st.Close()
 	}
 }
@@ -144,9 +147,15 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 	}
 	// Last, so that the hot callup_changes row is locked only briefly; in
 	// the order of the ids, so that two processes' writers cannot deadlock.
+	count := tx.StmtContext(ctx, st.count)
 	for _, id := range slices.Sorted(maps.Keys(moved)) {
-		if moved[id].version, err = bumpCallUp(ctx, tx, id); err != nil {
+		b, err := bumpWithMoves(ctx, tx, id, moved[id].moves, count)
+		if err != nil {
 			return nil, err
+		}
+		moved[id].version = b.version
+		if len(b.moves) > 0 {
+			tx.moved = append(tx.moved, movedBatch{callup: id, batch: b})
 		}
 	}
 	// Only now, with every statement done, is each accepted answer stamped

@@ -75,7 +75,7 @@ func BenchmarkCallUp(b *testing.B) {
 				})
 			}
 			// Readiness of the whole force, two levels deep, from the last
-			// call-up: one GROUP BY over the covering index, rolled up in Go.
+			// call-up: its callup_counts, rolled up in Go.
 			list, err := db.FindCallUps(sqldbtest.System())
 			if err != nil || len(list) == 0 {
 				b.Fatalf("call-ups: %v", err)

@@ -139,6 +139,9 @@ func (tx *Tx) fanOut(ctx context.Context, c *muster.CallUp, cond *where, quals [
 		return err
 	}
 	c.Targeted = int(n)
+	if err := countNewMembers(ctx, tx, c.ID, ""); err != nil {
+		return err
+	}
 	return tx.queueNotices(ctx, c, 0)
 }
 

@@ -190,13 +190,13 @@ func (tx *Tx) notify(ctx context.Context, id int64, purpose muster.DeliveryPurpo
 
 // selectionSummary counts the call-up's selected, standby and yes or late
 // members: the first two from their partial indexes, the last from the
-// covering index that readiness reads.
+// call-up's readiness counts.
 func selectionSummary(ctx context.Context, q querier, id int64) (muster.SelectionSummary, error) {
 	var s muster.SelectionSummary
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM callup_members WHERE callup_id = $1 AND selected_at <> ''),
 		(SELECT count(*) FROM callup_members WHERE callup_id = $1 AND standby_at <> '' AND selected_at = ''),
-		(SELECT count(*) FROM callup_members WHERE callup_id = $1 AND answer IN ('yes', 'late'))`, id).Scan(&s.TotalSelected, &s.TotalStandby, &s.YesOrLate)
+		(SELECT COALESCE(CAST(sum(n) AS BIGINT), 0) FROM callup_counts WHERE callup_id = $1 AND answer IN ('yes', 'late'))`, id).Scan(&s.TotalSelected, &s.TotalStandby, &s.YesOrLate)
 	if err != nil {
 		return s, fmt.Errorf("selection summary: %w", err)
 	}

@@ -202,7 +202,7 @@ func reached(ctx context.Context, tx *sql.Tx, callupID, memberID int64) (*movedB
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return nil, err
 	}
-	b, err := bumpWithMoves(ctx, tx, callupID)
+	b, err := bumpWithMoves(ctx, tx, callupID, nil, nil)
 	return &movedBatch{callup: callupID, batch: b}, err
 }
 

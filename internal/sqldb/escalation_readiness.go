@@ -10,9 +10,9 @@ import (
 // qualificationCounts counts the call-up's members under each required
 // qualification, in the order of c.Requirements, in the subtree of the
 // unit under (0: the whole call-up), reading q: the escalator's counts,
-// inside its transaction. One GROUP BY reads the holders alone from the
-// partial index callup_members_quals: bit i of a member's quals says it
-// held the i-th required qualification when targeted.
+// inside its transaction. It reads the groups of callup_counts whose
+// quals are not zero: bit i of a member's quals says it held the i-th
+// required qualification when targeted.
 func qualificationCounts(ctx context.Context, q querier, c *muster.CallUp, under int64) ([]*muster.QualificationReadiness, error) {
 	if len(c.Requirements) == 0 {
 		return []*muster.QualificationReadiness{}, nil
@@ -24,8 +24,8 @@ func qualificationCounts(ctx context.Context, q querier, c *muster.CallUp, under
 		w.inSubtree("unit_id", under)
 	}
 	groups := map[readinessGroup]readinessCount{}
-	if err := scanGroups(ctx, q, groups, `SELECT 0, quals, answer, delivered, count(*), sum(CASE WHEN checked_in_at <> '' THEN 1 ELSE 0 END)
-		FROM callup_members`+w.sql()+` GROUP BY quals, answer, delivered`, w.args...); err != nil {
+	if err := scanGroups(ctx, q, groups, `SELECT 0, quals, answer, delivered, CAST(sum(n) AS BIGINT), CAST(sum(checked_in) AS BIGINT)
+		FROM callup_counts`+w.sql()+` GROUP BY quals, answer, delivered`, w.args...); err != nil {
 		return nil, fmt.Errorf("readiness per qualification: %w", err)
 	}
 	return qualificationReadiness(c, groups, nil), nil

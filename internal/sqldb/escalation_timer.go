@@ -203,7 +203,12 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	if n == 0 {
 		return result, nil
 	}
+	// The bump first: it locks the call-up's callup_changes row, which
+	// every transaction takes before its callup_counts rows.
 	if _, err := bumpCallUp(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
+	if err := countNewMembers(ctx, tx, c.ID, formatTime(tx.now)); err != nil {
 		return nil, err
 	}
 	tx.changed = append(tx.changed, c.ID) // members added: the streams look again

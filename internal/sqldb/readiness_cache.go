@@ -1,13 +1,17 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Readiness from memory. A call-up's readiness is a handful of counts per
-// group of its members (readinessGroup); one recount of callup_members
-// builds them, and the answer writer then moves each answering member from
+// group of its members (readinessGroup), which the database keeps too
+// (callup_counts, updated by every transaction that moves members); one
+// recount reads them, and the answer writer then moves each answering member from
 // its old group to its new one after its commit, so that readiness costs
 // a roll-up over the groups and not a GROUP BY over every member.
 //
@@ -21,15 +25,16 @@ import (
 // learns the n its commit made (RETURNING); when that is the kept n plus
 // one, no other transaction came between, and it applies its moves and
 // keeps the new n; otherwise it drops the counts. Readiness reads n, one
-// row by primary key, and recounts when it differs from the kept one:
-// after a re-alert, or changes committed by another process. So readiness is never older than the last commit
+// row by primary key, and recounts when it differs from the kept one
+// (after a short wait for this process's writer, which applies each of
+// its commits just after it): after a re-alert, or changes committed by
+// another process. So readiness is never older than the last commit
 // visible when it is asked, on any number of processes, and no timer is
 // involved; the price is one upsert per call-up in each transaction that
 // changes its members (one per answer batch, not per answer).
 //
 // A recount reads n and the groups in one snapshot. The answer batches
-// committed while it runs (a recount of 1M members takes 0.1–0.5 s, and a
-// storm commits every few milliseconds) are kept aside and applied to its
+// committed while it runs (a storm commits every few milliseconds) are kept aside and applied to its
 // counts when it ends, so that a recount during a storm is not stale at
 // once.
 
@@ -122,6 +127,9 @@ type readinessCache struct {
 	mu      sync.Mutex // protects entries, their fields, and signals
 	entries map[int64]*readinessEntry
 	signals map[int64]chan struct{}
+
+	catchUp  time.Duration // see readinessCounts; 0 means defaultCatchUp
+	recounts atomic.Int64  // recounts run, for the tests
 }
 
 // changed returns the channel closed at the call-up's next change.
@@ -257,26 +265,69 @@ func (b *readinessBase) apply(p readinessBatch) {
 // readinessCounts calls fn with the call-up's counts, under the cache's
 // lock (fn must be quick and keep nothing): the kept ones if callup_changes
 // says they hold, else a recount's.
+//
+// The answer writer applies its batch's moves just after the commit, so a
+// read between the two finds the kept counts one commit behind. Then it
+// waits for the writer to catch up rather than recount: in a
+// storm that window comes at every commit, and a recount of 1M members
+// costs a few hundred milliseconds.
 func (db *DB) readinessCounts(ctx context.Context, id int64, fn func(*readinessBase)) error {
-	version, err := callUpChanges(ctx, db.read, id)
-	if err != nil {
-		return err
-	}
 	e := db.readiness.entry(id)
-	if db.readiness.view(e, version, fn) {
-		return nil
+	for range maxCatchUps {
+		changed := db.readiness.changed(id) // before the read: no apply is missed
+		version, err := callUpChanges(ctx, db.read, id)
+		if err != nil {
+			return err
+		}
+		if db.readiness.view(e, version, fn) {
+			return nil
+		}
+		if !db.readiness.behind(e, version) {
+			break
+		}
+		timer := time.NewTimer(cmp.Or(db.readiness.catchUp, defaultCatchUp))
+		select {
+		case <-changed:
+			timer.Stop()
+			continue
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+		break // a commit of another process: this one will not apply it
 	}
 	e.recount.Lock()
 	defer e.recount.Unlock()
 	// Another reader may have recounted while this one waited.
-	if version, err = callUpChanges(ctx, db.read, id); err != nil {
+	version, err := callUpChanges(ctx, db.read, id)
+	if err != nil {
 		return err
 	}
 	if db.readiness.view(e, version, fn) {
 		return nil
 	}
 	db.readiness.startCount(e)
+	db.readiness.recounts.Add(1)
 	b, err := db.recountReadiness(ctx, id)
 	db.readiness.endCount(e, b, fn)
 	return err
+}
+
+// defaultCatchUp bounds how long a read waits for this process's writer
+// to apply a commit it has seen, and maxCatchUps how many commits in a row
+// it waits for, before it recounts. Both are performance heuristics on the
+// wall clock, not times any result depends on: a commit of another process
+// costs a read one catchUp more before its recount.
+const (
+	defaultCatchUp = 50 * time.Millisecond
+	maxCatchUps    = 8
+)
+
+// behind reports whether the entry holds counts older than version, which
+// this process's writer may be about to bring up to it.
+func (c *readinessCache) behind(e *readinessEntry, version int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.base != nil && e.base.version < version
 }

@@ -53,6 +53,9 @@ func sameReadiness(t *testing.T, db, fresh *sqldb.DB, id int64, step string) {
 			t.Fatalf("%s: readiness of %q\n%+v\nwant (recounted)\n%+v", step, unit, got, want)
 		}
 	}
+	if err := db.CountsMatchMembers(context.Background(), id); err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
 }
 
 // openAgain opens a second handle on db's database, closed with the test.
@@ -230,5 +233,62 @@ func TestReadinessCacheConcurrent(t *testing.T) {
 		if err != nil || r.Yes != len(tokens) || r.CheckedIn != len(tokens) {
 			t.Fatalf("end: %+v, %v; want all %d yes and checked in", r, err, len(tokens))
 		}
+	})
+}
+
+// TestReadinessCatchesUp reads the readiness between a commit and the
+// writer's applying it to the kept counts, as a storm's readers often do:
+// the read waits for the writer rather than recount. A commit by another
+// process, which nobody here applies, is recounted after the wait.
+func TestReadinessCatchesUp(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		readinessForce(t, db)
+		c := readinessCallUp(t, db)
+		ctx := sqldbtest.System()
+		fresh := openAgain(t, db)
+		sameReadiness(t, db, fresh, c.ID, "start")
+		recounts := db.ReadinessRecounts()
+
+		// A wait long enough that the apply below comes within it on
+		// any machine; the read returns at the apply, not after the wait.
+		db.SetReadinessCatchUp(time.Minute)
+		apply, err := db.CommitUnapplied(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := make(chan error, 1)
+		go func() {
+			_, err := db.Readiness(ctx, c.ID, "", 0)
+			read <- err
+		}()
+		select {
+		case err := <-read:
+			t.Fatalf("the read returned (%v) before the writer applied its commit", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		apply()
+		if err := <-read; err != nil {
+			t.Fatal(err)
+		}
+		if n := db.ReadinessRecounts(); n != recounts {
+			t.Errorf("%d recounts after the writer caught up, want none", n-recounts)
+		}
+		if v, ok := db.KeptReadiness(c.ID); !ok || v == 0 {
+			t.Errorf("kept counts at n %d (%v) after the catch-up", v, ok)
+		}
+
+		// Another process's answer: nobody here applies it.
+		db.SetReadinessCatchUp(time.Millisecond)
+		other := openAgain(t, db)
+		_, tokens := notices(t, db, c.ID)
+		answerAs(t, other, tokens["M1"], muster.AnswerYes)
+		r, err := db.Readiness(ctx, c.ID, "", 0)
+		if err != nil || r.Yes != 1 {
+			t.Fatalf("after another process's answer: %d yes, %v; want 1", r.Yes, err)
+		}
+		if n := db.ReadinessRecounts(); n != recounts+1 {
+			t.Errorf("%d recounts after another process's answer, want 1", n-recounts)
+		}
+		sameReadiness(t, db, fresh, c.ID, "after another process's answer")
 	})
 }
