@@ -114,22 +114,9 @@ func (db *DB) FindArmoryChecks(ctx context.Context) ([]*muster.ArmoryCheck, erro
 	if !unrestricted(a) {
 		w.add("unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", a.UnitID)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM armory_checks`+w.sql()+`
+	ids, err := queryIDs(ctx, db.read, "find armory checks", `SELECT id FROM armory_checks`+w.sql()+`
 		ORDER BY CASE WHEN closed_at = '' THEN 0 ELSE 1 END, id DESC LIMIT 100`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("find armory checks: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]*muster.ArmoryCheck, 0, len(ids))

@@ -136,22 +136,9 @@ func (tx *Tx) openDiscrepancy(ctx context.Context, checkID int64, kind muster.Di
 // processes never close one twice.
 func (db *DB) ApplyDueChecks(ctx context.Context, now time.Time) (int, error) {
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("armory-check"))
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM armory_checks WHERE closed_at = '' AND deadline <= $1 ORDER BY deadline, id LIMIT 100`,
+	ids, err := queryIDs(ctx, db.read, "due armory checks", `SELECT id FROM armory_checks WHERE closed_at = '' AND deadline <= $1 ORDER BY deadline, id LIMIT 100`,
 		formatTime(now))
 	if err != nil {
-		return 0, fmt.Errorf("due armory checks: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	closed := 0

@@ -98,23 +98,9 @@ func (db *DB) ClaimDue(ctx context.Context, ch muster.Channel, now time.Time, li
 // priority, oldest first, and returns their ids.
 func (db *DB) claimRange(ctx context.Context, tx *sql.Tx, ch muster.Channel, status muster.DeliveryStatus, prio muster.DeliveryPriority,
 	now time.Time, lease time.Duration, limit int) ([]any, error) {
-	rows, err := tx.QueryContext(ctx, db.claimSQL(), formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), int(prio), limit)
-	if err != nil {
-		return nil, fmt.Errorf("claim %s deliveries: %w", ch, err)
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("claim %s deliveries: %w", ch, err)
-	}
-	return ids, nil
+	ids, err := queryIDs(ctx, tx, "claim "+string(ch)+" deliveries", db.claimSQL(),
+		formatTime(now.Add(lease)), formatTime(now), string(ch), string(status), int(prio), limit)
+	return idArgs(ids), err
 }
 
 // claimSQL is a claim of one range of the index: $1 the end of the lease,

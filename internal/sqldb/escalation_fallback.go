@@ -64,21 +64,9 @@ func (db *DB) claimHeld(ctx context.Context, tx *sql.Tx, ch muster.Channel, now 
 // heldBatch returns the ids of up to limit due held deliveries of the
 // channel, oldest first, locked on PostgreSQL.
 func heldBatch(ctx context.Context, tx *sql.Tx, d dialect, ch muster.Channel, now time.Time, limit int) ([]any, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM deliveries WHERE channel = $1 AND status = 'held' AND priority = 0 AND next_at <= $2
+	ids, err := queryIDs(ctx, tx, "due held "+string(ch)+" deliveries", `SELECT id FROM deliveries WHERE channel = $1 AND status = 'held' AND priority = 0 AND next_at <= $2
 		ORDER BY next_at LIMIT $3`+d.pick("", " FOR UPDATE SKIP LOCKED"), string(ch), formatTime(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due held %s deliveries: %w", ch, err)
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return idArgs(ids), err
 }
 
 // fallBack makes the member's next held notice, on the next channel of

@@ -64,21 +64,8 @@ func (db *DB) ApplyDueTimers(ctx context.Context, now time.Time) (int, error) {
 // dueTimers returns the ids of up to limit timers not yet applied and due
 // at now.
 func (db *DB) dueTimers(ctx context.Context, now time.Time, limit int) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM escalation_timers WHERE done_at = '' AND due_at <= $1 AND retry_at <= $1
+	return queryIDs(ctx, db.read, "due timers", `SELECT id FROM escalation_timers WHERE done_at = '' AND due_at <= $1 AND retry_at <= $1
 		ORDER BY due_at, id LIMIT $2`, formatTime(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due timers: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // applyTimer claims one timer and applies it in one transaction.

@@ -43,21 +43,8 @@ func (w remindWindow) leadSQL(q *where) string {
 // dueMembers returns, from the read pool, the member id of each member
 // qualification the window holds, in order: what the run will remind.
 func (db *DB) dueMembers(ctx context.Context, w remindWindow) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT mq.member_id FROM member_qualifications mq JOIN members m ON m.id = mq.member_id
+	return queryIDs(ctx, db.read, "find qualifications expiring", `SELECT mq.member_id FROM member_qualifications mq JOIN members m ON m.id = mq.member_id
 		WHERE mq.expires_on >= $1 AND mq.expires_on <= $2 AND m.status <> 'discharged' ORDER BY mq.member_id`, w.day, w.last)
-	if err != nil {
-		return nil, fmt.Errorf("find qualifications expiring: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // memberChunk is a range of member ids, both ends included.
@@ -89,24 +76,13 @@ func (tx *Tx) remindMembers(ctx context.Context, w remindWindow, c memberChunk) 
 	q.add("m.status <> 'discharged'")
 	lead := w.leadSQL(&q)
 	day := q.next(w.day)
-	rows, err := tx.QueryContext(ctx, `INSERT INTO expiry_reminders (member_id, qualification_id, unit_id, expires_on, lead_days, day)
+	ids, err := queryIDs(ctx, tx, fmt.Sprintf("record expiry reminders of members %d to %d", c.first, c.last),
+		`INSERT INTO expiry_reminders (member_id, qualification_id, unit_id, expires_on, lead_days, day)
 		SELECT mq.member_id, mq.qualification_id, m.unit_id, mq.expires_on, `+lead+`, `+day+`
 		FROM member_qualifications mq JOIN members m ON m.id = mq.member_id`+q.sql()+`
 		ORDER BY mq.member_id, mq.qualification_id
 		ON CONFLICT DO NOTHING RETURNING id`, q.args...)
-	if err != nil {
-		return nil, fmt.Errorf("record expiry reminders of members %d to %d: %w", c.first, c.last, err)
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return idArgs(ids), err
 }
 
 // yieldWriter pauses between two chunks of background work, so that the
