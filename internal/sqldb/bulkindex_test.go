@@ -68,16 +68,14 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	if indexes() != len(initialIndexes) {
 		t.Fatalf("after a failed first load %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
+	writerSettings(t, db, "after a failed first load")
 	if err := load(file(0, 25_000, false)); err != nil {
 		t.Fatal(err)
 	}
 	if indexes() != len(initialIndexes) {
 		t.Fatalf("after a bulk import %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
-	var cacheSize int
-	if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil || cacheSize != -65536 {
-		t.Fatalf("after a bulk import the writer's cache_size is %d (%v), want the DSN's -65536", cacheSize, err)
-	}
+	writerSettings(t, db, "after a bulk import")
 	page, err := db.FindMembers(ctx, muster.MemberFilter{Unit: "U", Qualification: "Q", Query: "sidor"})
 	if err != nil || page.Total != 12_500 {
 		t.Fatalf("search after bulk import: %v, %v", page, err)
@@ -91,5 +89,20 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	}
 	if page, _ := db.FindMembers(ctx, muster.MemberFilter{}); page.Total != 25_000 {
 		t.Fatalf("after a failed import %d members, want 25000", page.Total)
+	}
+	writerSettings(t, db, "after a failed bulk import")
+}
+
+// writerSettings checks that an import has put back the writer
+// connection's settings that a bulk load changes: the DSN's cache size, no
+// sorter threads, temporary files on disk.
+func writerSettings(t *testing.T, db *DB, when string) {
+	t.Helper()
+	want := map[string]int{"cache_size": -65536, "threads": 0, "temp_store": 0}
+	for name, value := range want {
+		var got int
+		if err := db.write.QueryRowContext(context.Background(), `PRAGMA `+name).Scan(&got); err != nil || got != value {
+			t.Fatalf("%s the writer's %s is %d (%v), want %d", when, name, got, err, value)
+		}
 	}
 }

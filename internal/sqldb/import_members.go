@@ -20,7 +20,7 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 		present[c] = true
 	}
 	res := &muster.ImportResult{}
-	err := db.writeTx(ctx, func(tx *Tx) error {
+	err := db.bulkWriteTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermWriteRoster); err != nil {
 			return err
 		}
@@ -37,6 +37,7 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 		if err != nil {
 			return err
 		}
+		defer bulk.close()
 		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}, bulk: bulk}
 		if bulk.initial() {
 			imp.created = map[uint64]int64{}
