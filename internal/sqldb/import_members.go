@@ -48,7 +48,7 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 			if batch.err != nil {
 				return batch.err
 			}
-			if err := imp.batch(ctx, batch.recs); err != nil {
+			if err := imp.batch(ctx, batch.recs, batch.keys); err != nil {
 				return err
 			}
 			if err := bulk.grew(ctx, res.Created); err != nil {
@@ -104,6 +104,7 @@ type memberImport struct {
 	seen     lineSet
 	newBad   map[string]int // service numbers of new members whose rows had problems
 	creates  []*muster.Member
+	keys     []string       // the search keys of creates, by index
 	pending  map[string]int // service numbers created in this batch, by line
 	bulk     *bulkLoad
 	created  map[uint64]int64 // on an initial load: every member created, by hash of service number
@@ -114,20 +115,25 @@ type memberImport struct {
 const importBatch = 512
 
 // batch looks up the existing members of a batch of records in one query,
-// checks every record, and writes the good ones.
-func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord) error {
+// checks every record, and writes the good ones. keys are the search keys
+// of the records' members, by index.
+func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord, keys []string) error {
 	existing, err := imp.lookup(ctx, recs)
 	if err != nil {
 		return err
 	}
-	imp.creates = imp.creates[:0]
+	imp.creates, imp.keys = imp.creates[:0], imp.keys[:0]
 	imp.pending = map[string]int{}
-	for _, rec := range recs {
+	for i, rec := range recs {
+		n := len(imp.creates)
 		if err := imp.row(ctx, rec, existing[rec.Member.ServiceNumber]); err != nil {
 			return err
 		}
+		if len(imp.creates) > n {
+			imp.keys = append(imp.keys, keys[i])
+		}
 	}
-	if err := imp.w.create(ctx, imp.creates...); err != nil {
+	if err := imp.w.createKeyed(ctx, imp.creates, imp.keys); err != nil {
 		return err
 	}
 	for _, m := range imp.creates {
@@ -142,15 +148,18 @@ func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord)
 
 // lookup reads the members of the batch that exist already, by service number.
 func (imp *memberImport) lookup(ctx context.Context, recs []*muster.MemberRecord) (map[string]*muster.Member, error) {
+	found := map[string]*muster.Member{}
+	if imp.created != nil {
+		return found, nil // an initial load: nothing exists but what it created
+	}
 	var numbers []any
 	for _, rec := range recs {
 		if muster.ValidServiceNumber(rec.Member.ServiceNumber) {
 			numbers = append(numbers, rec.Member.ServiceNumber)
 		}
 	}
-	found := map[string]*muster.Member{}
-	if len(numbers) == 0 || imp.created != nil {
-		return found, nil // an initial load: nothing exists but what it created
+	if len(numbers) == 0 {
+		return found, nil
 	}
 	var w where
 	w.add("m.service_number IN ("+marks(len(numbers))+")", numbers...)

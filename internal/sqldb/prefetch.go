@@ -10,12 +10,13 @@ import (
 // recordBatch is a run of records read ahead, or the error that ended them.
 type recordBatch struct {
 	recs []*muster.MemberRecord
+	keys []string // the search key of each record's member, by index
 	err  error
 }
 
 // prefetcher reads a member source in its own goroutine, a few batches
-// ahead, so that parsing and checking the file overlaps with writing the
-// database.
+// ahead, so that parsing and checking the file, and computing the members'
+// search keys, overlaps with writing the database.
 type prefetcher struct {
 	c    chan recordBatch
 	done chan struct{}
@@ -28,7 +29,7 @@ func prefetch(ctx context.Context, src muster.MemberSource, n int) *prefetcher {
 	go func() {
 		defer close(p.c)
 		for {
-			b := recordBatch{recs: make([]*muster.MemberRecord, 0, n)}
+			b := recordBatch{recs: make([]*muster.MemberRecord, 0, n), keys: make([]string, 0, n)}
 			for len(b.recs) < n {
 				rec, err := src.Next()
 				if err == io.EOF {
@@ -38,6 +39,7 @@ func prefetch(ctx context.Context, src muster.MemberSource, n int) *prefetcher {
 					break
 				}
 				b.recs = append(b.recs, rec)
+				b.keys = append(b.keys, muster.SearchKey(rec.Member.FamilyName, rec.Member.GivenName))
 			}
 			if len(b.recs) == 0 && b.err == nil {
 				return
