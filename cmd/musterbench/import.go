@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,11 +19,12 @@ import (
 )
 
 type importResult struct {
-	members             int
-	csvBytes            int64
-	shell, muster       time.Duration
-	shellCPU, musterCPU time.Duration // user + system time of the child
-	musterPeakRSS       int64         // bytes
+	members               int
+	csvBytes              int64
+	shell, muster         time.Duration
+	shellCPU, musterCPU   time.Duration // user + system time of the child
+	musterPeakRSS         int64         // bytes
+	loadBefore, loadAfter string        // the machine's load averages around the two imports
 }
 
 func (r importResult) print() {
@@ -31,6 +34,7 @@ func (r importResult) print() {
 	fmt.Printf("  muster import members               %7.2f s  %8.0f rows/s  cpu %6.2f s  peak RSS %d MB\n", r.muster.Seconds(), float64(r.members)/r.muster.Seconds(), r.musterCPU.Seconds(), r.musterPeakRSS>>20)
 	fmt.Printf("  ratio muster/sqlite3 = %.2fx (target ≤ 3x); peak memory target < 300 MB\n", ratio)
 	fmt.Printf("  cpu ratio muster/sqlite3 = %.2fx (user+system time, steadier than wall time on a shared machine)\n", r.musterCPU.Seconds()/r.shellCPU.Seconds())
+	fmt.Printf("  load average before %s, after %s (on %d CPUs: above that, other work shared them)\n", r.loadBefore, r.loadAfter, runtime.NumCPU())
 }
 
 // benchImport prepares a database with the demo's units and catalogue,
@@ -63,6 +67,7 @@ func benchImport(ctx context.Context, bin, dir string, n int) (importResult, err
 	}
 	// Baseline: the sqlite3 shell imports the same file into a plain table.
 	plain := filepath.Join(dir, "plain.db")
+	res.loadBefore = loadAverage()
 	start := time.Now()
 	shell := exec.CommandContext(ctx, "sqlite3", plain, ".import --csv "+csvPath+" members")
 	if out, err := shell.CombinedOutput(); err != nil {
@@ -82,7 +87,18 @@ func benchImport(ctx context.Context, bin, dir string, n int) (importResult, err
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		res.musterPeakRSS = ru.Maxrss << 10
 	}
+	res.loadAfter = loadAverage()
 	return res, nil
+}
+
+// loadAverage returns the 1-, 5- and 15-minute load averages of the
+// machine, or "unknown" where /proc/loadavg cannot be read.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 func writeCSV(path string, members func(func(muster.Member) bool)) (int64, error) {

@@ -38,7 +38,11 @@ func (b *bulkInserter) insert(ctx context.Context, rows [][]any) error {
 		for _, r := range rows[:n] {
 			args = append(args, r...)
 		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+		// Without a cancel channel the SQLite driver runs the statement on
+		// this goroutine instead of handing it to a new one and waiting;
+		// a statement of a few hundred rows is short, and the callers check
+		// ctx between batches.
+		if _, err := stmt.ExecContext(context.WithoutCancel(ctx), args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", b.table, err)
 		}
 		rows = rows[n:]

@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 )
 
 // bulkIndexes are the secondary indexes a large import drops and rebuilds
@@ -25,8 +27,9 @@ const bulkThreshold = 20_000
 // bulkLoad tracks whether an import has dropped the secondary indexes.
 type bulkLoad struct {
 	tx       *Tx
-	existing int      // members before the import; -1 on PostgreSQL
-	dropped  []string // CREATE INDEX statements to run before commit
+	existing int            // members before the import; -1 on PostgreSQL
+	dropped  []string       // CREATE INDEX statements to run before commit
+	restore  []func() error // puts back the connection's settings, last changed first
 }
 
 // newBulkLoad counts the members the import starts from. Only SQLite
@@ -65,12 +68,21 @@ func (b *bulkLoad) grew(ctx context.Context, created int) error {
 		}
 		b.dropped = append(b.dropped, def)
 	}
-	return nil
+	return b.set(ctx, "cache_size", -loadCacheKiB)
 }
 
 // initial reports whether the import started from an empty roster on
 // SQLite, where it tracks service numbers itself instead of looking them up.
 func (b *bulkLoad) initial() bool { return b.existing == 0 }
+
+// loadCacheKiB is the page cache, in KiB, while a bulk load appends rows
+// without indexes. Appending touches few pages again once written, so a
+// cache larger than the B-trees' right edges buys nothing (measured at
+// 1,000,000 members: the same CPU time with 16 MiB as with 64 MiB), and the
+// first index rebuild spills every page still dirty, copying each into its
+// statement journal first: a small cache keeps that copy, and the import's
+// peak memory, small (165 MB instead of 260 MB).
+const loadCacheKiB = 16384
 
 // sorterCacheKiB is the page cache, in KiB, while the indexes are rebuilt.
 // SQLite's sorter takes its working memory from cache_size and merge-sorts
@@ -80,31 +92,59 @@ func (b *bulkLoad) initial() bool { return b.existing == 0 }
 // the import's peak memory drops by the cache it no longer fills.
 const sorterCacheKiB = 2048
 
+// sorterThreads is how many helper threads SQLite's sorter may start while
+// the indexes are rebuilt: one for each CPU beyond the writer's, so that
+// sorting one index's keys uses the machine's other CPUs too.
+func sorterThreads() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+
 // finish rebuilds the dropped indexes, inside the import's transaction,
-// with a small cache (see sorterCacheKiB) and the connection's own cache
-// size back afterwards.
-func (b *bulkLoad) finish(ctx context.Context) (err error) {
+// with a small cache (see sorterCacheKiB) and sorter threads (see
+// sorterThreads), and puts the connection's settings back afterwards.
+func (b *bulkLoad) finish(ctx context.Context) error {
 	if len(b.dropped) == 0 {
 		return nil
 	}
-	var cacheSize int
-	if err := b.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
-		return fmt.Errorf("read cache size: %w", err)
+	if err := b.set(ctx, "cache_size", -sorterCacheKiB); err != nil {
+		return err
 	}
-	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -sorterCacheKiB)); err != nil {
-		return fmt.Errorf("set cache size: %w", err)
+	if err := b.set(ctx, "threads", sorterThreads()); err != nil {
+		return err
 	}
-	defer func() {
-		_, restoreErr := b.tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cacheSize))
-		if err == nil && restoreErr != nil {
-			err = fmt.Errorf("restore cache size: %w", restoreErr)
-		}
-	}()
 	for _, def := range b.dropped {
 		if _, err := b.tx.ExecContext(ctx, def); err != nil {
 			return fmt.Errorf("rebuild index: %w", err)
 		}
 	}
 	b.dropped = nil
+	return b.close()
+}
+
+// set sets a numeric SQLite pragma of the import's connection until close.
+func (b *bulkLoad) set(ctx context.Context, name string, value int) error {
+	var old int
+	if err := b.tx.QueryRowContext(ctx, `PRAGMA `+name).Scan(&old); err != nil {
+		return fmt.Errorf("read pragma %s: %w", name, err)
+	}
+	if _, err := b.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA %s = %d`, name, value)); err != nil {
+		return fmt.Errorf("set pragma %s: %w", name, err)
+	}
+	b.restore = append(b.restore, func() error {
+		if _, err := b.tx.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA %s = %d`, name, old)); err != nil {
+			return fmt.Errorf("restore pragma %s: %w", name, err)
+		}
+		return nil
+	})
 	return nil
+}
+
+// close puts back the connection's settings that the bulk load changed;
+// the import calls it however it ends, so that the writer connection's
+// next transaction runs as configured.
+func (b *bulkLoad) close() error {
+	var errs []error
+	for i := len(b.restore) - 1; i >= 0; i-- {
+		errs = append(errs, b.restore[i]())
+	}
+	b.restore = nil
+	return errors.Join(errs...)
 }

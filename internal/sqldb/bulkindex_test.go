@@ -68,16 +68,14 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	if indexes() != len(initialIndexes) {
 		t.Fatalf("after a failed first load %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
+	writerSettings(t, db, "after a failed first load")
 	if err := load(file(0, 25_000, false)); err != nil {
 		t.Fatal(err)
 	}
 	if indexes() != len(initialIndexes) {
 		t.Fatalf("after a bulk import %d of the %d indexes exist", indexes(), len(initialIndexes))
 	}
-	var cacheSize int
-	if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil || cacheSize != -65536 {
-		t.Fatalf("after a bulk import the writer's cache_size is %d (%v), want the DSN's -65536", cacheSize, err)
-	}
+	writerSettings(t, db, "after a bulk import")
 	page, err := db.FindMembers(ctx, muster.MemberFilter{Unit: "U", Qualification: "Q", Query: "sidor"})
 	if err != nil || page.Total != 12_500 {
 		t.Fatalf("search after bulk import: %v, %v", page, err)
@@ -91,5 +89,74 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	}
 	if page, _ := db.FindMembers(ctx, muster.MemberFilter{}); page.Total != 25_000 {
 		t.Fatalf("after a failed import %d members, want 25000", page.Total)
+	}
+	writerSettings(t, db, "after a failed bulk import")
+}
+
+// writerSettings checks that an import has put back the writer
+// connection's settings that a bulk load changes: the DSN's cache size, no
+// sorter threads, temporary files on disk.
+func writerSettings(t *testing.T, db *DB, when string) {
+	t.Helper()
+	want := map[string]int{"cache_size": -65536, "threads": 0, "temp_store": 0}
+	for name, value := range want {
+		var got int
+		if err := db.write.QueryRowContext(context.Background(), `PRAGMA `+name).Scan(&got); err != nil || got != value {
+			t.Fatalf("%s the writer's %s is %d (%v), want %d", when, name, got, err, value)
+		}
+	}
+}
+
+// TestInitialLoadReportsRepeats checks that a first load into an empty
+// roster, which tracks service numbers on its reading goroutine instead of
+// looking them up, names the first line of every repeated number, whether
+// that line was good or bad, in the same batch or an earlier one.
+func TestInitialLoadReportsRepeats(t *testing.T) {
+	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("test"))
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "initial.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateUnit(ctx, &muster.Unit{Code: "U", Name: "U", Kind: muster.UnitCommand}); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("service_number,family_name,given_name,birth_date,unit,status\n")
+	b.WriteString("A1,Петров,Иван,1980-01-01,U,active\n") // line 2
+	b.WriteString("B1,Петров,Иван,1980-02-30,U,active\n") // line 3: bad date
+	b.WriteString("A1,Петров,Иван,1980-01-01,U,active\n") // line 4: repeats line 2
+	b.WriteString("B1,Петров,Иван,1980-01-01,U,active\n") // line 5: repeats line 3
+	b.WriteString("!!,Петров,Иван,1980-01-01,U,active\n") // line 6: bad number
+	for i := range importBatch + 10 {                     // lines 7–528: the next batch starts at line 514
+		fmt.Fprintf(&b, "F%04d,Сидоров,Олег,1980-01-01,U,active\n", i)
+	}
+	b.WriteString("A1,Петров,Иван,1980-01-01,U,active\n")    // line 529: repeats line 2, batches later
+	b.WriteString("F0000,Петров,Иван,1980-01-01,U,active\n") // line 530: repeats line 7
+	src, err := rostercsv.NewMemberReader(strings.NewReader(b.String()), "initial.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ImportMembers(ctx, src, muster.ImportOptions{})
+	var got []string
+	for _, d := range muster.ErrorDetails(err) {
+		got = append(got, fmt.Sprintf("%d %s: %s", d.Line, d.Field, d.Message))
+	}
+	want := []string{
+		`3 birth_date: not a date of the form YYYY-MM-DD: "1980-02-30"`,
+		"4 service_number: A1 appears more than once in the file (first on line 2)",
+		"5 service_number: B1 appears more than once in the file (first on line 3)",
+		"6 service_number: must be 1–32 letters, digits or '-'",
+		"529 service_number: A1 appears more than once in the file (first on line 2)",
+		"530 service_number: F0000 appears more than once in the file (first on line 7)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if page, _ := db.FindMembers(ctx, muster.MemberFilter{}); page.Total != 0 {
+		t.Fatalf("after a failed first load %d members, want none", page.Total)
 	}
 }

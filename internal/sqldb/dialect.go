@@ -42,7 +42,10 @@ func openSQLite(path string) (read, write *sql.DB, err error) {
 	open := func(params, setup string) *sql.DB {
 		return sql.OpenDB(&sqliteConnector{dsn: file + "?" + params, drv: &sqlite3.SQLiteDriver{}, setup: setup})
 	}
-	write = open(sqlitePragmas, sqliteWriterSetup)
+	// The writer is one connection that database/sql hands to one
+	// goroutine at a time, so SQLite need not lock it on every call (a
+	// bulk import makes tens of millions of them).
+	write = open(sqlitePragmas+"&_mutex=no", sqliteWriterSetup)
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)

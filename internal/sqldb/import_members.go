@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/muster-force/muster"
 )
@@ -20,7 +19,7 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 		present[c] = true
 	}
 	res := &muster.ImportResult{}
-	err := db.writeTx(ctx, func(tx *Tx) error {
+	err := db.bulkWriteTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermWriteRoster); err != nil {
 			return err
 		}
@@ -37,17 +36,15 @@ func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt mu
 		if err != nil {
 			return err
 		}
-		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}, bulk: bulk}
-		if bulk.initial() {
-			imp.created = map[uint64]int64{}
-		}
-		batches := prefetch(ctx, src, importBatch)
+		defer bulk.close()
+		imp := &memberImport{tx: tx, w: w, present: present, res: res, newBad: map[string]int{}, bulk: bulk, initial: bulk.initial()}
+		batches := prefetch(ctx, src, importBatch, imp.initial)
 		defer batches.stop()
 		for batch := range batches.c {
 			if batch.err != nil {
 				return batch.err
 			}
-			if err := imp.batch(ctx, batch.recs); err != nil {
+			if err := imp.batch(ctx, batch); err != nil {
 				return err
 			}
 			if err := bulk.grew(ctx, res.Created); err != nil {
@@ -103,9 +100,13 @@ type memberImport struct {
 	seen     lineSet
 	newBad   map[string]int // service numbers of new members whose rows had problems
 	creates  []*muster.Member
+	keys     []string       // the search keys of creates, by index
 	pending  map[string]int // service numbers created in this batch, by line
 	bulk     *bulkLoad
-	created  map[uint64]int64 // on an initial load: every member created, by hash of service number
+	// initial is set on a load into an empty roster on SQLite: nothing
+	// exists but what the import creates, and the prefetcher finds the
+	// service numbers that repeat (recordBatch.firsts).
+	initial bool
 }
 
 // importBatch is how many records an import reads, looks up and writes at
@@ -114,26 +115,32 @@ const importBatch = 512
 
 // batch looks up the existing members of a batch of records in one query,
 // checks every record, and writes the good ones.
-func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord) error {
+func (imp *memberImport) batch(ctx context.Context, b recordBatch) error {
+	recs := b.recs
 	existing, err := imp.lookup(ctx, recs)
 	if err != nil {
 		return err
 	}
-	imp.creates = imp.creates[:0]
+	imp.creates, imp.keys = imp.creates[:0], imp.keys[:0]
 	imp.pending = map[string]int{}
-	for _, rec := range recs {
-		if err := imp.row(ctx, rec, existing[rec.Member.ServiceNumber]); err != nil {
+	for i, rec := range recs {
+		n := len(imp.creates)
+		first := 0
+		if b.firsts != nil {
+			first = b.firsts[i]
+		}
+		if err := imp.row(ctx, rec, existing[rec.Member.ServiceNumber], first); err != nil {
 			return err
 		}
+		if len(imp.creates) > n {
+			imp.keys = append(imp.keys, b.keys[i])
+		}
 	}
-	if err := imp.w.create(ctx, imp.creates...); err != nil {
+	if err := imp.w.createKeyed(ctx, imp.creates, imp.keys); err != nil {
 		return err
 	}
 	for _, m := range imp.creates {
 		imp.seen.mark(m.ID, imp.pending[m.ServiceNumber])
-		if imp.created != nil {
-			imp.created[hashNumber(m.ServiceNumber)] = m.ID
-		}
 	}
 	imp.res.Created += len(imp.creates)
 	return nil
@@ -141,15 +148,18 @@ func (imp *memberImport) batch(ctx context.Context, recs []*muster.MemberRecord)
 
 // lookup reads the members of the batch that exist already, by service number.
 func (imp *memberImport) lookup(ctx context.Context, recs []*muster.MemberRecord) (map[string]*muster.Member, error) {
+	found := map[string]*muster.Member{}
+	if imp.initial {
+		return found, nil // nothing exists but what the import created
+	}
 	var numbers []any
 	for _, rec := range recs {
 		if muster.ValidServiceNumber(rec.Member.ServiceNumber) {
 			numbers = append(numbers, rec.Member.ServiceNumber)
 		}
 	}
-	found := map[string]*muster.Member{}
-	if len(numbers) == 0 || imp.created != nil {
-		return found, nil // an initial load: nothing exists but what it created
+	if len(numbers) == 0 {
+		return found, nil
 	}
 	var w where
 	w.add("m.service_number IN ("+marks(len(numbers))+")", numbers...)
@@ -174,8 +184,9 @@ func (imp *memberImport) lookup(ctx context.Context, recs []*muster.MemberRecord
 }
 
 // row checks one record; a good one is updated at once or queued for
-// creation with the rest of its batch.
-func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, before *muster.Member) error {
+// creation with the rest of its batch. first is, on an initial load, the
+// earlier line that gave the same service number (or 0).
+func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, before *muster.Member, first int) error {
 	m := &rec.Member
 	bad := append([]muster.ErrorDetail(nil), rec.Problems...)
 	report := func() {
@@ -191,7 +202,10 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 		report()
 		return nil
 	}
-	if first := imp.firstLine(ctx, before, m.ServiceNumber); first > 0 {
+	if !imp.initial {
+		first = imp.firstLine(before, m.ServiceNumber)
+	}
+	if first > 0 {
 		bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: fmt.Sprintf("%s appears more than once in the file (first on line %d)", m.ServiceNumber, first)})
 		report()
 		return nil
@@ -241,15 +255,12 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 
 // firstLine returns the line that already touched this member in the
 // import, or 0.
-func (imp *memberImport) firstLine(ctx context.Context, before *muster.Member, serviceNumber string) int {
+func (imp *memberImport) firstLine(before *muster.Member, serviceNumber string) int {
 	if before != nil {
 		return imp.seen.line(before.ID)
 	}
 	if line, ok := imp.pending[serviceNumber]; ok {
 		return line
-	}
-	if id, ok := imp.created[hashNumber(serviceNumber)]; ok {
-		return imp.createdLine(ctx, id, serviceNumber)
 	}
 	return imp.newBad[serviceNumber]
 }
@@ -290,27 +301,4 @@ func (imp *memberImport) merge(before, m *muster.Member) *muster.Member {
 		after.Qualifications = m.Qualifications
 	}
 	return &after
-}
-
-// hashNumber keys the service numbers an initial load has created: eight
-// bytes a member instead of the string (which shares memory with its whole
-// CSV line).
-func hashNumber(serviceNumber string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(serviceNumber))
-	return h.Sum64()
-}
-
-// createdLine returns the line that created member id when its service
-// number really is serviceNumber, and otherwise (two numbers with one
-// hash, about once in 10^13 pairs) looks the number up the slow way.
-func (imp *memberImport) createdLine(ctx context.Context, id int64, serviceNumber string) int {
-	var sn string
-	if err := imp.tx.QueryRowContext(ctx, `SELECT service_number FROM members WHERE id = $1`, id).Scan(&sn); err == nil && sn == serviceNumber {
-		return imp.seen.line(id)
-	}
-	if err := imp.tx.QueryRowContext(ctx, `SELECT id FROM members WHERE service_number = $1`, serviceNumber).Scan(&id); err == nil {
-		return imp.seen.line(id)
-	}
-	return 0
 }

@@ -143,6 +143,13 @@ func (w *memberWriter) close() {
 // create inserts checked members, setting their ids. The caller has made
 // sure their service numbers are new.
 func (w *memberWriter) create(ctx context.Context, members ...*muster.Member) error {
+	return w.createKeyed(ctx, members, nil)
+}
+
+// createKeyed is create with the members' search keys computed already
+// (keys[i] is members[i]'s), as an import computes them on its reading
+// goroutine; nil keys are computed here.
+func (w *memberWriter) createKeyed(ctx context.Context, members []*muster.Member, keys []string) error {
 	if len(members) == 0 {
 		return nil
 	}
@@ -155,7 +162,13 @@ func (w *memberWriter) create(ctx context.Context, members ...*muster.Member) er
 	var quals [][]any
 	for i, m := range members {
 		m.ID, m.CreatedAt, m.UpdatedAt = ids[i], w.tx.now, w.tx.now
-		rows[i] = []any{m.ID, m.ServiceNumber, m.FamilyName, m.GivenName, muster.SearchKey(m.FamilyName, m.GivenName),
+		var key string
+		if keys != nil {
+			key = keys[i]
+		} else {
+			key = muster.SearchKey(m.FamilyName, m.GivenName)
+		}
+		rows[i] = []any{m.ID, m.ServiceNumber, m.FamilyName, m.GivenName, key,
 			m.BirthDate.String(), m.UnitID, m.Position, string(m.Status), m.Phone, m.Email, m.Employer, now, now}
 		quals = w.appendQualifications(quals, m)
 	}

@@ -49,11 +49,16 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 // writeTxAt is writeTx at the time now: for work, such as the escalator's,
 // that runs on a clock of its own.
 func (db *DB) writeTxAt(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
+	return db.writeTxWith(ctx, now, func() (*sql.Tx, error) { return db.write.BeginTx(ctx, nil) }, fn)
+}
+
+// writeTxWith is writeTxAt with the transaction begun by begin.
+func (db *DB) writeTxWith(ctx context.Context, now time.Time, begin func() (*sql.Tx, error), fn func(tx *Tx) error) error {
 	actor, err := actorOf(ctx)
 	if err != nil {
 		return err
 	}
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	sqlTx, err := begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
