@@ -30,6 +30,7 @@ type DB struct {
 	answerKey []byte     // the response-token key once read (see secret_key.go)
 
 	answers   *answerWriter  // group-commits SaveAnswer's answers (answer_batch.go)
+	ckpt      *checkpointer  // copies SQLite's WAL into the database file (checkpoint.go); nil on PostgreSQL
 	readiness readinessCache // call-ups' readiness counts (readiness_cache.go)
 
 	// Now returns the current time; tests replace it.
@@ -52,7 +53,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.write = db.read
 	} else {
 		db.dialect = sqlite
-		db.read, db.write, err = openSQLite(dsn)
+		var ckptDB *sql.DB
+		db.read, db.write, ckptDB, err = openSQLite(dsn)
+		if err == nil {
+			db.ckpt = newCheckpointer(ckptDB, db)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -73,7 +78,11 @@ func (db *DB) Close() error {
 	if db.answers != nil {
 		db.answers.close()
 	}
-	err := db.read.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, db.read.Close())
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
 	}

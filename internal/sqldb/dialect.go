@@ -25,18 +25,16 @@ const (
 // that the others wait for a lock instead of failing.
 const sqlitePragmas = "_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
 
-// sqliteWriterSetup is run on the writer's connection. Its commits copy the
-// WAL back into the database file once it holds 10000 pages (40 MB), not
-// SQLite's default 1000: a storm of answers dirties a few scattered pages
-// per answer, rewritten by many commits, which a checkpoint then copies
-// once; the writer's commits took about a third less time
-// (BenchmarkSaveAnswer).
-const sqliteWriterSetup = "PRAGMA wal_autocheckpoint = 10000"
+// sqliteWriterSetup is run on the writer's connection. Its commits never
+// copy the WAL back into the database file: the checkpointer does, on a
+// connection of its own (checkpoint.go), so that no commit waits for it.
+const sqliteWriterSetup = "PRAGMA wal_autocheckpoint = 0"
 
-// openSQLite opens a read pool and a one-connection write pool on the file.
-func openSQLite(path string) (read, write *sql.DB, err error) {
+// openSQLite opens a read pool, a one-connection write pool and the
+// checkpointer's one connection on the file.
+func openSQLite(path string) (read, write, checkpoint *sql.DB, err error) {
 	if strings.ContainsAny(path, "?#") {
-		return nil, nil, fmt.Errorf("sqlite path %q must not contain '?' or '#'", path)
+		return nil, nil, nil, fmt.Errorf("sqlite path %q must not contain '?' or '#'", path)
 	}
 	file := "file:" + url.PathEscape(path)
 	open := func(params, setup string) *sql.DB {
@@ -55,7 +53,12 @@ func openSQLite(path string) (read, write *sql.DB, err error) {
 	read.SetMaxIdleConns(8)
 	read.SetConnMaxIdleTime(0)
 	read.SetConnMaxLifetime(0)
-	return read, write, nil
+	checkpoint = open(strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1), sqliteWriterSetup)
+	checkpoint.SetMaxOpenConns(1)
+	checkpoint.SetMaxIdleConns(1)
+	checkpoint.SetConnMaxLifetime(0)
+	checkpoint.SetConnMaxIdleTime(0)
+	return read, write, checkpoint, nil
 }
 
 // openPostgres opens a pool on the URL through pgx's database/sql driver.
