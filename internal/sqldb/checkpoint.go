@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 )
 
@@ -18,9 +19,10 @@ import (
 // on the wall clock, not a time any result depends on; the WAL holds every
 // commit durably whether or not it has been copied.
 type checkpointer struct {
-	conn *sql.DB
-	stop chan struct{}
-	done chan struct{} // closed when run has ended
+	conn     *sql.DB
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{} // closed when run has ended
 }
 
 // checkpointEvery is how often the checkpointer copies the WAL.
@@ -56,9 +58,10 @@ func (c *checkpointer) checkpoint(ctx context.Context) (frames, copied int, err 
 	return frames, copied, err
 }
 
-// close stops the checkpointer and closes its connection.
+// close stops the checkpointer and closes its connection; calling it
+// again does nothing more.
 func (c *checkpointer) close() error {
-	close(c.stop)
+	c.stopOnce.Do(func() { close(c.stop) })
 	<-c.done
 	return c.conn.Close()
 }
