@@ -3,6 +3,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -18,6 +21,16 @@ import (
 // their p99 fell from 40 to 22 ms. The interval is a performance setting
 // on the wall clock, not a time any result depends on; the WAL holds every
 // commit durably whether or not it has been copied.
+//
+// A PASSIVE checkpoint never catches up with a writer that commits every
+// few milliseconds, and SQLite writes the WAL from its start again only
+// after one has, so in a storm of answers the WAL grew by 50 MB a second
+// (to 680 MB in a 10 s storm), every commit extending the file: the
+// kernel allocating and zeroing its blocks took an eighth of the server's
+// CPU. So once the WAL holds restartFrames, the checkpointer follows its
+// PASSIVE checkpoint with a RESTART one on the writer's connection,
+// between two write transactions: it copies the few frames committed since
+// and lets the next commit write the WAL from its start (see restart).
 type checkpointer struct {
 	conn     *sql.DB
 	stop     chan struct{}
@@ -27,6 +40,15 @@ type checkpointer struct {
 
 // checkpointEvery is how often the checkpointer copies the WAL.
 const checkpointEvery = time.Second
+
+// restartFrames is the size of the WAL, in frames of a page, from which
+// the checkpointer restarts it (about 4 MB).
+const restartFrames = 1000
+
+// restartBusyMillis bounds how long a RESTART checkpoint waits for the
+// readers of the WAL while it holds up the writer; past it, the next round
+// tries again.
+const restartBusyMillis = 5
 
 func newCheckpointer(conn *sql.DB, db *DB) *checkpointer {
 	c := &checkpointer{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
@@ -44,10 +66,20 @@ func (c *checkpointer) run(db *DB) {
 			return
 		case <-tick.C:
 		}
-		if _, _, err := c.checkpoint(context.Background()); err != nil {
+		if err := c.round(context.Background(), db.write); err != nil {
 			db.Logger.Warn("checkpoint the SQLite WAL", "err", err)
 		}
 	}
+}
+
+// round copies the WAL into the database file and, once the WAL holds
+// restartFrames, restarts it through the writer's pool.
+func (c *checkpointer) round(ctx context.Context, write *sql.DB) error {
+	frames, _, err := c.checkpoint(ctx)
+	if err != nil || frames < restartFrames {
+		return err
+	}
+	return restart(ctx, write)
 }
 
 // checkpoint runs one PASSIVE checkpoint and returns the frames the WAL
@@ -56,6 +88,32 @@ func (c *checkpointer) checkpoint(ctx context.Context) (frames, copied int, err 
 	var busy int
 	err = c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
 	return frames, copied, err
+}
+
+// restart runs a RESTART checkpoint on the writer's connection, taken from
+// its pool like any write transaction, so that no writer is in the middle
+// of one: it copies what the PASSIVE checkpoint left, waits (at most
+// restartBusyMillis) until no reader reads the WAL, and so makes the next
+// commit write the WAL from its start. If a reader keeps it busy longer, it
+// gives up (SQLite reports busy, not an error) until the next round. The
+// connection's own busy timeout is set back afterwards, or the connection
+// is discarded.
+func restart(ctx context.Context, write *sql.DB) error {
+	conn, err := write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartBusyMillis)); err != nil {
+		return err
+	}
+	var busy, frames, copied int
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+	if _, resetErr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", sqliteBusyMillis)); resetErr != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // never keep a writer that gives up after 5 ms
+		return errors.Join(err, resetErr)
+	}
+	return err
 }
 
 // close stops the checkpointer and closes its connection; calling it

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -21,9 +22,12 @@ const (
 	postgres dialect = "postgres"
 )
 
+// sqliteBusyMillis is how long a SQLite connection waits for a lock.
+const sqliteBusyMillis = 10000
+
 // sqlitePragmas are set on every SQLite connection: busy_timeout first so
 // that the others wait for a lock instead of failing.
-const sqlitePragmas = "_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
+var sqlitePragmas = "_busy_timeout=" + strconv.Itoa(sqliteBusyMillis) + "&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
 
 // sqliteWriterSetup is run on the writer's connection. Its commits never
 // copy the WAL back into the database file: the checkpointer does, on a

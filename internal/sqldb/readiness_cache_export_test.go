@@ -27,9 +27,13 @@ func (db *DB) KeptReadiness(id int64) (int64, bool) {
 }
 
 // OpenAgain opens a second handle on db's database, as another muster
-// process would.
+// process would, on db's clock.
 func (db *DB) OpenAgain(ctx context.Context) (*DB, error) {
-	return Open(ctx, db.dsn)
+	other, err := Open(ctx, db.dsn)
+	if err == nil {
+		other.Now = db.Now
+	}
+	return other, err
 }
 
 // ReadinessRecounts returns how many readiness recounts db has run.
