@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 )
@@ -33,6 +34,7 @@ import (
 // and lets the next commit write the WAL from its start (see restart).
 type checkpointer struct {
 	conn     *sql.DB
+	path     string // the database file
 	stop     chan struct{}
 	stopOnce sync.Once
 	done     chan struct{} // closed when run has ended
@@ -45,13 +47,20 @@ const checkpointEvery = time.Second
 // the checkpointer restarts it (about 4 MB).
 const restartFrames = 1000
 
+// restartGap is how many frames the PASSIVE checkpoints of a round may
+// leave to the restart; maxPassive bounds them.
+const (
+	restartGap = 256
+	maxPassive = 4
+)
+
 // restartBusyMillis bounds how long a RESTART checkpoint waits for the
 // readers of the WAL while it holds up the writer; past it, the next round
 // tries again.
 const restartBusyMillis = 5
 
-func newCheckpointer(conn *sql.DB, db *DB) *checkpointer {
-	c := &checkpointer{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+func newCheckpointer(conn *sql.DB, path string, db *DB) *checkpointer {
+	c := &checkpointer{conn: conn, path: path, stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run(db)
 	return c
 }
@@ -73,10 +82,19 @@ func (c *checkpointer) run(db *DB) {
 }
 
 // round copies the WAL into the database file and, once the WAL holds
-// restartFrames, restarts it through the writer's pool.
+// restartFrames, restarts it through the writer's pool. The restart holds
+// up the writer while it copies what the PASSIVE checkpoints left, so
+// those run again, each copying what was committed during the last, until
+// at most restartGap frames are left (or maxPassive have run).
 func (c *checkpointer) round(ctx context.Context, write *sql.DB) error {
-	frames, _, err := c.checkpoint(ctx)
+	frames, copied, err := c.checkpoint(ctx)
+	for pass := 1; err == nil && frames-copied > restartGap && pass < maxPassive; pass++ {
+		frames, copied, err = c.checkpoint(ctx)
+	}
 	if err != nil || frames < restartFrames {
+		return err
+	}
+	if err := syncFile(c.path); err != nil {
 		return err
 	}
 	return restart(ctx, write)
@@ -114,6 +132,16 @@ func restart(ctx context.Context, write *sql.DB) error {
 		return errors.Join(err, resetErr)
 	}
 	return err
+}
+
+// syncFile flushes the file's written pages to the disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // close stops the checkpointer and closes its connection; calling it

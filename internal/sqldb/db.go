@@ -56,7 +56,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		var ckptDB *sql.DB
 		db.read, db.write, ckptDB, err = openSQLite(dsn)
 		if err == nil {
-			db.ckpt = newCheckpointer(ckptDB, db)
+			db.ckpt = newCheckpointer(ckptDB, dsn, db)
 		}
 	}
 	if err != nil {
