@@ -11,22 +11,30 @@ import (
 	"github.com/muster-force/muster/internal/rostercsv"
 )
 
-// TestBulkImportRebuildsIndexes imports enough members to take the bulk
-// path, and checks that the indexes are back after a good import and
-// untouched after a failed one.
-func TestBulkImportRebuildsIndexes(t *testing.T) {
+// rosterWithUnitU opens a migrated SQLite database, closed with the test,
+// that holds the one unit U.
+func rosterWithUnitU(t *testing.T) (context.Context, *DB) {
+	t.Helper()
 	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("test"))
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "bulk.db"))
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "muster.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateUnit(ctx, &muster.Unit{Code: "U", Name: "U", Kind: muster.UnitCommand}); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, db
+}
+
+// TestBulkImportRebuildsIndexes imports enough members to take the bulk
+// path, and checks that the indexes are back after a good import and
+// untouched after a failed one.
+func TestBulkImportRebuildsIndexes(t *testing.T) {
+	ctx, db := rosterWithUnitU(t)
 	if err := db.SaveQualification(ctx, &muster.Qualification{Code: "Q", Name: "Q"}); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +69,7 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	}
 	// A first load into an empty roster finds a duplicate far from its twin
 	// without the unique index, and leaves every index in place.
-	err = load(file(0, 25_000, false, 3))
+	err := load(file(0, 25_000, false, 3))
 	if d := muster.ErrorDetails(err); len(d) != 1 || d[0].Line != 25_002 || !strings.Contains(d[0].Message, "first on line 5") {
 		t.Fatalf("duplicate in a first load: %v %+v", err, d)
 	}
@@ -112,18 +120,7 @@ func writerSettings(t *testing.T, db *DB, when string) {
 // looking them up, names the first line of every repeated number, whether
 // that line was good or bad, in the same batch or an earlier one.
 func TestInitialLoadReportsRepeats(t *testing.T) {
-	ctx := muster.NewContextWithActor(context.Background(), muster.SystemActor("test"))
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "initial.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CreateUnit(ctx, &muster.Unit{Code: "U", Name: "U", Kind: muster.UnitCommand}); err != nil {
-		t.Fatal(err)
-	}
+	ctx, db := rosterWithUnitU(t)
 	var b strings.Builder
 	b.WriteString("service_number,family_name,given_name,birth_date,unit,status\n")
 	b.WriteString("A1,Петров,Иван,1980-01-01,U,active\n") // line 2
