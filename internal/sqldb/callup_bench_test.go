@@ -43,6 +43,7 @@ func BenchmarkCallUp(b *testing.B) {
 		b.Run(dialect, func(b *testing.B) {
 			db := sqldbtest.Open(b, dialect)
 			demoForce(b, db, n)
+			var last int64 // the last call-up CreateCallUp made
 			for _, channels := range [][]muster.Channel{
 				{muster.ChannelSMS},
 				{muster.ChannelSMS, muster.ChannelEmail, muster.ChannelPaper},
@@ -58,6 +59,7 @@ func BenchmarkCallUp(b *testing.B) {
 							b.Fatal(err)
 						}
 						create += time.Since(start)
+						last = c.ID
 						if c.Targeted != n {
 							b.Fatalf("targeted %d, want %d", c.Targeted, n)
 						}
@@ -75,14 +77,14 @@ func BenchmarkCallUp(b *testing.B) {
 				})
 			}
 			// Readiness of the whole force, two levels deep, from the last
-			// call-up: its callup_counts, rolled up in Go.
-			list, err := db.FindCallUps(sqldbtest.System())
-			if err != nil || len(list) == 0 {
-				b.Fatalf("call-ups: %v", err)
-			}
+			// call-up CreateCallUp made (not the baseline's copy, which has
+			// no counts): its callup_counts, rolled up in Go.
 			b.Run(fmt.Sprintf("members=%d/readiness", n), func(b *testing.B) {
+				if last == 0 {
+					b.Skip("no call-up was created: run the channels benchmarks too")
+				}
 				for b.Loop() {
-					r, err := db.Readiness(sqldbtest.System(), list[0].ID, "", 2)
+					r, err := db.Readiness(sqldbtest.System(), last, "", 2)
 					if err != nil || r.Targeted != n {
 						b.Fatalf("readiness %+v, %v", r, err)
 					}
