@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -74,4 +75,53 @@ func TestCheckpointerRestartsWAL(t *testing.T) {
 		}
 	}
 	t.Fatalf("the WAL grew to %d frames through 200 checkpoint rounds and never started again", largest)
+}
+
+// TestCheckpointerTrimsWAL commits more than walSizeLimit in one
+// transaction, lets the checkpointer restart the WAL, and checks that the
+// next commit cuts the file down to the limit.
+func TestCheckpointerTrimsWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "muster.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE filler (x BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range walSizeLimit>>20 + 8 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO filler VALUES (zeroblob(1 << 20))`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	walSize := func() int64 {
+		t.Helper()
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	before := walSize()
+	if before <= walSizeLimit {
+		t.Fatalf("the WAL holds %d bytes after the large commit, want more than %d", before, walSizeLimit)
+	}
+	if err := db.ckpt.round(ctx, db.write); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO filler VALUES (x'00')`); err != nil {
+		t.Fatal(err)
+	}
+	if after := walSize(); after > walSizeLimit {
+		t.Errorf("the WAL holds %d bytes after the restart and a commit (%d before), want at most %d", after, before, walSizeLimit)
+	}
 }

@@ -32,7 +32,16 @@ var sqlitePragmas = "_busy_timeout=" + strconv.Itoa(sqliteBusyMillis) + "&_journ
 // sqliteWriterSetup is run on the writer's connection. Its commits never
 // copy the WAL back into the database file: the checkpointer does, on a
 // connection of its own (checkpoint.go), so that no commit waits for it.
-const sqliteWriterSetup = "PRAGMA wal_autocheckpoint = 0"
+// The first commit after the checkpointer has restarted the WAL cuts the
+// file down to walSizeLimit: an import or a call-up of a million members
+// leaves hundreds of megabytes of WAL that a running server would
+// otherwise keep on the disk until it stops.
+var sqliteWriterSetup = "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = " + strconv.Itoa(walSizeLimit)
+
+// walSizeLimit is the size, in bytes, to which a restarted WAL is cut:
+// more than two seconds of a storm of answers (~50 MB a second), so that
+// the WAL is not cut and regrown at each of the checkpointer's restarts.
+const walSizeLimit = 128 << 20
 
 // openSQLite opens a read pool, a one-connection write pool and the
 // checkpointer's one connection on the file.
