@@ -150,6 +150,16 @@ type Answer struct {
 	At         time.Time  `json:"at"`
 }
 
+// AnswerWriterStats are the answer writer's totals since the process
+// started: each of its transactions commits a batch of answers (group
+// commit), so Answers over Batches is the mean batch, and Busy over the
+// time elapsed how much of it the writer spent in its transactions.
+type AnswerWriterStats struct {
+	Batches int64         // transactions committed
+	Answers int64         // answers stored by them
+	Busy    time.Duration // time spent in the transactions, committed or not
+}
+
 // Validate checks an answer: late needs an ETA (1–2880 minutes), no may
 // carry a reason of at most 500 bytes.
 func (a *Answer) Validate() error {

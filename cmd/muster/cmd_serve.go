@@ -146,7 +146,7 @@ func demoIfEmpty(ctx context.Context, e *env, db *sqldb.DB, n int) (*demoAccess,
 // services wires the database into the web server.
 func services(db *sqldb.DB) web.Services {
 	s := web.Services{Units: db, Members: db, Roster: db, Access: db, Audit: db, Qualifications: db, CallUps: db,
-		Templates: db, Unavailability: db, Selection: db, Exercises: db, Reception: db, Ping: db.Ping}
+		Templates: db, Unavailability: db, Selection: db, Exercises: db, Reception: db, Ping: db.Ping, AnswerStats: db.AnswerStats}
 	s.Reports = db
 	s.Armory = db
 	s.Expiry = db

@@ -30,6 +30,7 @@ type answersResult struct {
 	bareCPU      float64 // the same, the bare handler
 	peakRSS      int64   // muster serve's VmHWM, bytes
 	background   string  // what else wrote during muster's storm
+	writer       string  // what the answer writer did during it
 }
 
 func (r answersResult) print() {
@@ -39,6 +40,7 @@ func (r answersResult) print() {
 	fmt.Printf("  ratio muster/bare = %.2fx (target ≥ 0.5x)\n", r.muster.rate()/r.bare.rate())
 	fmt.Printf("  readiness stream lag behind the acknowledged answers: %s (target < 1 s)\n", r.lag)
 	fmt.Printf("  muster serve peak RSS %d MB (target < 500 MB)\n", r.peakRSS>>20)
+	fmt.Printf("  answer writer during muster's storm: %s\n", r.writer)
 	fmt.Printf("  background work during muster's storm: %s\n", r.background)
 }
 
@@ -88,11 +90,20 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 	if err != nil {
 		return res, err
 	}
+	w0, err := api.writerTotals(ctx)
+	if err != nil {
+		return res, err
+	}
 	stormStart := time.Now()
 	res.muster = storm(ctx, srv.url, paths, conns, d, acks.add)
 	if res.musterCPU, err = cpuSince(srv.cmd.Process.Pid, cpu0, res.muster.elapsed); err != nil {
 		return res, err
 	}
+	w1, err := api.writerTotals(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.writer = writerSummary(w0, w1, res.muster.elapsed)
 	res.lag = follow.lag(acks, 5*time.Second)
 	if res.peakRSS, err = peakRSS(srv.cmd.Process.Pid); err != nil {
 		return res, err

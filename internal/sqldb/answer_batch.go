@@ -48,6 +48,15 @@ type answerWriter struct {
 
 	mu     sync.RWMutex // protects closed; senders hold it for reading
 	closed bool
+
+	batches, answers, busy atomic.Int64 // AnswerWriterStats; busy in nanoseconds
+}
+
+// AnswerStats returns the answer writer's totals since the database was
+// opened, for /metrics.
+func (db *DB) AnswerStats() muster.AnswerWriterStats {
+	w := db.answers
+	return muster.AnswerWriterStats{Batches: w.batches.Load(), Answers: w.answers.Load(), Busy: time.Duration(w.busy.Load())}
 }
 
 func newAnswerWriter(db *DB) *answerWriter {
@@ -138,6 +147,7 @@ func (w *answerWriter) run() {
 			start := time.Now()
 			w.commit(taken)
 			end := time.Now()
+			w.busy.Add(int64(end.Sub(start)))
 			expect, gatherEnd = len(taken)+len(w.queue), end.Add(min(end.Sub(start), maxGather))
 		}
 	}
@@ -199,6 +209,12 @@ func (w *answerWriter) commit(batch []*queuedAnswer) {
 	if err == nil {
 		for id, b := range moved {
 			w.db.readiness.apply(id, *b)
+		}
+		w.batches.Add(1)
+		for _, r := range results {
+			if r == nil {
+				w.answers.Add(1)
+			}
 		}
 	}
 	for i, q := range batch {

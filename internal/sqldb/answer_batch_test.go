@@ -43,6 +43,7 @@ func TestSaveAnswerConcurrent(t *testing.T) {
 		members := []string{"G1", "G2", "B1"}
 		const n = 200
 		errs := make([]error, n)
+		before := db.AnswerStats()
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
@@ -77,6 +78,12 @@ func TestSaveAnswerConcurrent(t *testing.T) {
 			t.Errorf("%s answers to the closed call-up", got)
 		}
 		checkLastAnswers(t, db, open.ID)
+		after := db.AnswerStats()
+		answers, batches := after.Answers-before.Answers, after.Batches-before.Batches
+		if answers != int64(stored) || batches < 1 || batches > n || after.Busy <= before.Busy {
+			t.Errorf("writer stats: %d answers in %d batches, busy %v more; want %d answers in 1 to %d batches, busy longer",
+				answers, batches, after.Busy-before.Busy, stored, n)
+		}
 	})
 }
 

@@ -129,6 +129,16 @@ func TestAnswerPage(t *testing.T) {
 		if after := e.readiness(id); after.Late != 2 || after.No != 0 {
 			t.Errorf("a forged token changed readiness: %+v", after)
 		}
+
+		// /metrics counts the writer's three stored answers.
+		samples, err := checkExposition(e.answerRequest("GET", "/metrics", ip, "", "").Body.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if samples["muster_answers_committed_total{}"] < 3 || samples["muster_answer_batches_total{}"] < 1 {
+			t.Errorf("the metrics do not count the answers stored: %v answers in %v batches",
+				samples["muster_answers_committed_total{}"], samples["muster_answer_batches_total{}"])
+		}
 	})
 }
 

@@ -40,7 +40,7 @@ func newTestServer(t *testing.T, db *sqldb.DB) *testServer {
 	logBuf := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv, err := web.NewServer(web.Services{Units: db, Members: db, Roster: db, Access: access, Audit: db,
-		Qualifications: db, Templates: db, Unavailability: db, Selection: db, Ping: db.Ping}, logger)
+		Qualifications: db, Templates: db, Unavailability: db, Selection: db, Ping: db.Ping, AnswerStats: db.AnswerStats}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/muster-force/muster"
 )
 
 // metrics counts and times the server's requests and writes them, with a
@@ -19,6 +21,7 @@ import (
 type metrics struct {
 	start   time.Time // when the server was built: the process start time, near enough
 	buckets []float64 // upper bounds of the duration histogram, seconds, ascending
+	answers func() muster.AnswerWriterStats // the answer writer's totals, or nil
 
 	mu        sync.Mutex // protects following fields
 	requests  map[requestKey]uint64
@@ -41,10 +44,12 @@ type histogram struct {
 // unmatchedRoute labels requests no route pattern matched.
 const unmatchedRoute = "unmatched"
 
-// newMetrics returns empty metrics with the server start time.
-func newMetrics() *metrics {
+// newMetrics returns empty metrics with the server start time and, when
+// answers is not nil, the answer writer's totals.
+func newMetrics(answers func() muster.AnswerWriterStats) *metrics {
 	return &metrics{
 		start:     time.Now(),
+		answers:   answers,
 		buckets:   []float64{0.005, 0.025, 0.1, 0.5, 2.5, 10},
 		requests:  map[requestKey]uint64{},
 		durations: map[string]*histogram{},
@@ -111,6 +116,15 @@ func (m *metrics) write(w io.Writer) error {
 	fmt.Fprintf(bw, "go_goroutines %d\n", runtime.NumGoroutine())
 	header(bw, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.")
 	fmt.Fprintf(bw, "process_start_time_seconds %s\n", formatFloat(float64(m.start.UnixMicro())/1e6))
+	if m.answers != nil {
+		a := m.answers()
+		header(bw, "muster_answer_batches_total", "counter", "Transactions the answer writer committed, each a batch of answers.")
+		fmt.Fprintf(bw, "muster_answer_batches_total %d\n", a.Batches)
+		header(bw, "muster_answers_committed_total", "counter", "Answers the answer writer stored.")
+		fmt.Fprintf(bw, "muster_answers_committed_total %d\n", a.Answers)
+		header(bw, "muster_answer_writer_busy_seconds_total", "counter", "Time the answer writer spent in its transactions.")
+		fmt.Fprintf(bw, "muster_answer_writer_busy_seconds_total %s\n", formatFloat(a.Busy.Seconds()))
+	}
 	return bw.Flush()
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/muster-force/muster"
 )
 
 var (
@@ -112,7 +114,9 @@ func checkExposition(text string) (map[string]float64, error) {
 }
 
 func TestMetricsFormat(t *testing.T) {
-	m := newMetrics()
+	m := newMetrics(func() muster.AnswerWriterStats {
+		return muster.AnswerWriterStats{Batches: 3, Answers: 140, Busy: 2500 * time.Millisecond}
+	})
 	m.observe("GET /api/v1/units/{code}", 200, 3*time.Millisecond)
 	m.observe("GET /api/v1/units/{code}", 200, 30*time.Millisecond)
 	m.observe("GET /api/v1/units/{code}", 404, 20*time.Second)
@@ -137,6 +141,9 @@ func TestMetricsFormat(t *testing.T) {
 		`muster_http_request_duration_seconds_bucket{route="GET /api/v1/units/{code}",le="+Inf"}`:  3,
 		`muster_http_request_duration_seconds_count{route="GET /api/v1/units/{code}"}`:             3,
 		`muster_http_request_duration_seconds_sum{route="GET /api/v1/units/{code}"}`:               20.033,
+		`muster_answer_batches_total{}`:             3,
+		`muster_answers_committed_total{}`:          140,
+		`muster_answer_writer_busy_seconds_total{}`: 2.5,
 	} {
 		if got, ok := samples[key]; !ok || got != want {
 			t.Errorf("%s = %v (present %v), want %v", key, got, ok, want)

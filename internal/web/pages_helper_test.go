@@ -39,7 +39,7 @@ func newUIEnv(t *testing.T, db *sqldb.DB) *uiEnv {
 	sqldbtest.Seed(t, db)
 	log := &lockedBuffer{}
 	s, err := NewServer(Services{Units: db, Members: db, Roster: db, Access: db, Audit: db,
-		Qualifications: db, Templates: db, Unavailability: db, Selection: db, Armory: db, Station: db, ArmoryReports: db, Ping: db.Ping}, slog.New(slog.NewTextHandler(log, nil)))
+		Qualifications: db, Templates: db, Unavailability: db, Selection: db, Armory: db, Station: db, ArmoryReports: db, Ping: db.Ping, AnswerStats: db.AnswerStats}, slog.New(slog.NewTextHandler(log, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

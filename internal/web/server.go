@@ -40,6 +40,9 @@ type Services struct {
 	Kits           muster.KitService         // members' armory pages
 	// Ping reports whether the database answers, for /healthz.
 	Ping func(ctx context.Context) error
+	// AnswerStats returns the answer writer's totals, for /metrics; nil
+	// leaves them out.
+	AnswerStats func() muster.AnswerWriterStats
 }
 
 // Server is muster's HTTP front.
@@ -82,7 +85,7 @@ type Server struct {
 // NewServer returns a server over the services.
 func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
 	s := &Server{Services: svc, Logger: logger, Now: time.Now, SecureCookies: true, MaxImportBytes: 512 << 20,
-		metrics: newMetrics(), crossOrigin: http.NewCrossOriginProtection(),
+		metrics: newMetrics(svc.AnswerStats), crossOrigin: http.NewCrossOriginProtection(),
 		answerFailures: newFailureLimiter(answerBurst, answerRefill)}
 	p, err := parsePages()
 	if err != nil {
