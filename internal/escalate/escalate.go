@@ -7,12 +7,11 @@ package escalate
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/periodic"
 )
 
 // Escalator applies due escalation timers on an interval.
@@ -24,8 +23,7 @@ type Escalator struct {
 	Now    func() time.Time
 	Logger *slog.Logger
 
-	mu      sync.Mutex // protects running
-	running bool
+	job periodic.Job
 }
 
 // Tick applies every timer due at now, each exactly once, and returns how
@@ -39,41 +37,19 @@ func (e *Escalator) Tick(ctx context.Context, now time.Time) (int, error) {
 // state failed, after a bounded number of attempts: see the store). It returns
 // nil when ctx ends, or an error when it is running already.
 func (e *Escalator) Run(ctx context.Context) error {
-	e.mu.Lock()
-	if e.running {
-		e.mu.Unlock()
-		return errors.New("escalate: the escalator is running already")
-	}
-	e.running = true
-	e.mu.Unlock()
-	defer func() {
-		e.mu.Lock()
-		e.running = false
-		e.mu.Unlock()
-	}()
-	interval, now, logger := e.Interval, e.Now, e.Logger
+	interval, logger := e.Interval, e.Logger
 	if interval <= 0 {
 		interval = 10 * time.Second
-	}
-	if now == nil {
-		now = time.Now
 	}
 	if logger == nil {
 		logger = slog.Default()
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		n, err := e.Tick(ctx, now())
+	return e.job.Run(ctx, "escalate: the escalator", interval, e.Now, func(ctx context.Context, now time.Time) {
+		n, err := e.Tick(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			logger.Error("escalation timers", "applied", n, "err", err)
 		} else if n > 0 {
 			logger.Info("escalation timers", "applied", n)
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	})
 }

@@ -6,12 +6,11 @@ package remind
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/periodic"
 )
 
 // Reminder asks for the day's expiry reminders on an interval: a run
@@ -29,8 +28,7 @@ type Reminder struct {
 	Now    func() time.Time
 	Logger *slog.Logger
 
-	mu      sync.Mutex // protects running
-	running bool
+	job periodic.Job
 }
 
 // Tick runs the reminders of the day of now, if no process has yet.
@@ -42,32 +40,15 @@ func (r *Reminder) Tick(ctx context.Context, now time.Time) (*muster.ExpiryRun, 
 // it did and what failed (a failed day is tried again at the next tick).
 // It returns nil when ctx ends, or an error when it is running already.
 func (r *Reminder) Run(ctx context.Context) error {
-	r.mu.Lock()
-	if r.running {
-		r.mu.Unlock()
-		return errors.New("remind: the reminder is running already")
-	}
-	r.running = true
-	r.mu.Unlock()
-	defer func() {
-		r.mu.Lock()
-		r.running = false
-		r.mu.Unlock()
-	}()
-	interval, now, logger := r.Interval, r.Now, r.Logger
+	interval, logger := r.Interval, r.Logger
 	if interval <= 0 {
 		interval = time.Hour
-	}
-	if now == nil {
-		now = time.Now
 	}
 	if logger == nil {
 		logger = slog.Default()
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		run, err := r.Tick(ctx, now())
+	return r.job.Run(ctx, "remind: the reminder", interval, r.Now, func(ctx context.Context, now time.Time) {
+		run, err := r.Tick(ctx, now)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Error("expiry reminders", "err", err)
@@ -75,10 +56,5 @@ func (r *Reminder) Run(ctx context.Context) error {
 			logger.Info("expiry reminders", "day", run.Day.String(), "reminders", run.Reminders,
 				"deliveries", run.Deliveries, "digests", run.Digests, "digest_deliveries", run.DigestDeliveries)
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	})
 }

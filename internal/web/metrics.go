@@ -19,8 +19,8 @@ import (
 // metrics counts and times the server's requests and writes them, with a
 // few process gauges, in the Prometheus text exposition format (0.0.4).
 type metrics struct {
-	start   time.Time // when the server was built: the process start time, near enough
-	buckets []float64 // upper bounds of the duration histogram, seconds, ascending
+	start   time.Time                       // when the server was built: the process start time, near enough
+	buckets []float64                       // upper bounds of the duration histogram, seconds, ascending
 	answers func() muster.AnswerWriterStats // the answer writer's totals, or nil
 
 	mu        sync.Mutex // protects following fields
