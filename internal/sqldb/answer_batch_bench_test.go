@@ -15,9 +15,13 @@ import (
 	"github.com/muster-force/muster/internal/sqldbtest"
 )
 
-var answerMembers = flag.Int("answers.members", 50_000, "members called up in BenchmarkSaveAnswer")
+var (
+	answerMembers = flag.Int("answers.members", 50_000, "members called up in BenchmarkSaveAnswer")
+	answerCallers = flag.Int("answers.callers", 64, "callers of BenchmarkSaveAnswer at once")
+)
 
-// BenchmarkSaveAnswer stores answers from 64 callers at once, each to the
+// BenchmarkSaveAnswer stores answers from -answers.callers (64) callers at
+// once, each to the
 // next member of a call-up of -answers.members, through the group commit:
 // the storage half of POST /r/{token}. Besides the time per answer it
 // reports the process's CPU per answer (user and system, of the benchmark
@@ -42,7 +46,7 @@ func BenchmarkSaveAnswer(b *testing.B) {
 			start := time.Now()
 			b.ResetTimer()
 			var wg sync.WaitGroup
-			for range 64 {
+			for range *answerCallers {
 				wg.Go(func() {
 					for {
 						i := int(next.Add(1) - 1)
