@@ -18,7 +18,10 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"math"
+	"slices"
+	"sync"
 )
 
 // Len is the length of every token.
@@ -79,7 +82,28 @@ func Verify(key []byte, token string) (callupID, memberID int64, err error) {
 
 // mac returns the truncated HMAC-SHA256 of the payload.
 func mac(key, payload []byte) []byte {
-	h := hmac.New(sha256.New, key)
+	pool := keyedMACs(key)
+	h := pool.Get().(hash.Hash)
+	h.Reset()
 	h.Write(payload)
-	return h.Sum(nil)[:macLen]
+	var sum [sha256.Size]byte
+	out := h.Sum(sum[:0])[:macLen]
+	pool.Put(h)
+	return out
+}
+
+// macPools holds, per key, a pool of HMACs keyed with it: keying a new
+// one costs more than the MAC of a token (Verify took 840 ns and 8
+// allocations with a new HMAC each time). A process has a key per
+// database it opens, so the map stays small.
+var macPools sync.Map // string(key) → *sync.Pool of hash.Hash
+
+// keyedMACs returns the pool of HMACs keyed with key.
+func keyedMACs(key []byte) *sync.Pool {
+	if p, ok := macPools.Load(string(key)); ok {
+		return p.(*sync.Pool)
+	}
+	k := slices.Clone(key)
+	p, _ := macPools.LoadOrStore(string(k), &sync.Pool{New: func() any { return hmac.New(sha256.New, k) }})
+	return p.(*sync.Pool)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -99,4 +100,52 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("Verify(%q) = %d, %d; Sign gives %q", tok, c, m, again)
 		}
 	})
+}
+
+// BenchmarkVerify checks one token, as every answer over HTTP does.
+func BenchmarkVerify(b *testing.B) {
+	token := Sign(key, 7, 123456)
+	for b.Loop() {
+		if _, _, err := Verify(key, token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSign signs tokens, as a call-up's notices export does for every
+// member.
+func BenchmarkSign(b *testing.B) {
+	var id int64
+	for b.Loop() {
+		id++
+		if Sign(key, 7, id) == "" {
+			b.Fatal("no token")
+		}
+	}
+}
+
+// TestConcurrentKeys signs and checks tokens under two keys from many
+// goroutines at once: each token verifies under its own key only, so the
+// pooled HMACs of one key never serve the other.
+func TestConcurrentKeys(t *testing.T) {
+	keys := [][]byte{[]byte("first key, 32 bytes long ......."), []byte("second key, 32 bytes long ......")}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 1000 {
+				own, other := keys[(g+i)%2], keys[(g+i+1)%2]
+				id := int64(g*1000 + i + 1)
+				token := Sign(own, 3, id)
+				if c, m, err := Verify(own, token); err != nil || c != 3 || m != id {
+					t.Errorf("Verify(own key, %s) = %d, %d, %v", token, c, m, err)
+					return
+				}
+				if _, _, err := Verify(other, token); err == nil {
+					t.Errorf("a token signed with one key verified with the other")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
