@@ -51,6 +51,12 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("muster error: code=%s message=%s", e.Code, e.Message)
 }
 
+// FieldError returns an EINVALID error about one field, with the message
+// "field: problem" and one detail.
+func FieldError(field, problem string) error {
+	return &Error{Code: EINVALID, Message: field + ": " + problem, Details: []ErrorDetail{{Field: field, Message: problem}}}
+}
+
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code string, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}

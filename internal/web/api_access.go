@@ -73,13 +73,13 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 	in.Name = strings.TrimSpace(in.Name)
 	switch {
 	case roleProblem(in.Role) != "":
-		s.apiError(w, r, fieldError("role", roleProblem(in.Role)))
+		s.apiError(w, r, muster.FieldError("role", roleProblem(in.Role)))
 		return
 	case !muster.ValidCode(in.Unit):
-		s.apiError(w, r, fieldError("unit", "required, a unit code"))
+		s.apiError(w, r, muster.FieldError("unit", "required, a unit code"))
 		return
 	case in.Name == "" || len(in.Name) > 100:
-		s.apiError(w, r, fieldError("name", "required, at most 100 bytes"))
+		s.apiError(w, r, muster.FieldError("name", "required, at most 100 bytes"))
 		return
 	}
 	t := &muster.Token{Name: in.Name, Role: in.Role, Unit: in.Unit}
@@ -99,7 +99,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.apiError(w, r, fieldError("id", "must be a whole number of 1 or more"))
+		s.apiError(w, r, muster.FieldError("id", "must be a whole number of 1 or more"))
 		return
 	}
 	if err := s.Access.RevokeToken(r.Context(), id); err != nil {
@@ -135,16 +135,16 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case strings.TrimSpace(in.Login) == "":
-		s.apiError(w, r, fieldError("login", "required"))
+		s.apiError(w, r, muster.FieldError("login", "required"))
 		return
 	case roleProblem(in.Role) != "":
-		s.apiError(w, r, fieldError("role", roleProblem(in.Role)))
+		s.apiError(w, r, muster.FieldError("role", roleProblem(in.Role)))
 		return
 	case !muster.ValidCode(in.Unit):
-		s.apiError(w, r, fieldError("unit", "required, a unit code"))
+		s.apiError(w, r, muster.FieldError("unit", "required, a unit code"))
 		return
 	case in.Password == "":
-		s.apiError(w, r, fieldError("password", "required"))
+		s.apiError(w, r, muster.FieldError("password", "required"))
 		return
 	}
 	u := &muster.User{Login: in.Login, Name: in.Name, Role: in.Role, Unit: in.Unit}

@@ -5,26 +5,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/muster-force/muster"
 )
-
-// callUpInput is the body of POST /api/v1/callups.
-type callUpInput struct {
-	Title         string              `json:"title"`
-	Kind          muster.CallUpKind   `json:"kind"`
-	Unit          string              `json:"unit"`
-	Filter        muster.CallUpFilter `json:"filter"`
-	Message       string              `json:"message"`
-	AssemblyPoint string              `json:"assembly_point"`
-	ReportBy      string              `json:"report_by"` // RFC 3339
-	Channels      []muster.Channel    `json:"channels"`
-	Drill         bool                `json:"drill"`
-
-	Requirements []muster.Requirement `json:"requirements"`
-	Escalation   muster.Escalation    `json:"escalation"`
-}
 
 // callUpList is the body of GET /api/v1/callups.
 type callUpList struct {
@@ -64,18 +47,6 @@ func apiReadiness(r *muster.Readiness) *muster.Readiness {
 		apiReadiness(c)
 	}
 	return r
-}
-
-// parseReportBy reads an RFC 3339 time, such as 2026-11-24T08:00:00+03:00.
-func parseReportBy(s string) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, nil // Validate reports it as required
-	}
-	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, fieldError("report_by", "must be a time such as 2026-11-24T08:00:00+03:00 (RFC 3339)")
-	}
-	return t, nil
 }
 
 // callUpID returns the {id} of the path, or ENOTFOUND when it is not a
@@ -119,7 +90,7 @@ func (s *Server) baseURL(r *http.Request) string {
 // apiCreateCallUp answers POST /api/v1/callups with 201 and the call-up,
 // its id and how many members it targets.
 func (s *Server) apiCreateCallUp(w http.ResponseWriter, r *http.Request) {
-	var in callUpInput
+	var in muster.CallUpRequest
 	if err := s.apiInput(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
@@ -127,20 +98,9 @@ func (s *Server) apiCreateCallUp(w http.ResponseWriter, r *http.Request) {
 	s.createCallUp(w, r, &in)
 }
 
-// callUp returns the call-up of the input, not yet validated.
-func (in *callUpInput) callUp() (*muster.CallUp, error) {
-	reportBy, err := parseReportBy(in.ReportBy)
-	if err != nil {
-		return nil, err
-	}
-	return &muster.CallUp{Title: in.Title, Kind: in.Kind, Unit: in.Unit, Filter: in.Filter, Message: in.Message,
-		AssemblyPoint: in.AssemblyPoint, ReportBy: reportBy, Channels: in.Channels, Drill: in.Drill,
-		Requirements: in.Requirements, Escalation: in.Escalation}, nil
-}
-
 // createCallUp creates the call-up of the input and answers 201.
-func (s *Server) createCallUp(w http.ResponseWriter, r *http.Request, in *callUpInput) {
-	c, err := in.callUp()
+func (s *Server) createCallUp(w http.ResponseWriter, r *http.Request, in *muster.CallUpRequest) {
+	c, err := in.CallUp()
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -289,7 +249,7 @@ func (s *Server) apiCallUpCheckIn(w http.ResponseWriter, r *http.Request) {
 	}
 	sn := strings.TrimSpace(in.ServiceNumber)
 	if sn == "" {
-		s.apiError(w, r, fieldError("service_number", "required"))
+		s.apiError(w, r, muster.FieldError("service_number", "required"))
 		return
 	}
 	if err := s.CallUps.CheckIn(r.Context(), id, sn); err != nil {

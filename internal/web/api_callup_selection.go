@@ -34,7 +34,7 @@ func (s *Server) apiSelect(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.PerUnit != nil {
 		if in.ServiceNumbers != nil {
-			s.apiError(w, r, fieldError("per_unit", "give service_numbers or per_unit, not both"))
+			s.apiError(w, r, muster.FieldError("per_unit", "give service_numbers or per_unit, not both"))
 			return
 		}
 		sel, err := s.Selection.SelectPerUnit(r.Context(), id, in.PerUnit)

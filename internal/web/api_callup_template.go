@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/jsonbody"
 )
 
 // templateInput is the body of POST /api/v1/callup-templates; PUT takes
@@ -35,20 +36,20 @@ type templateList struct {
 func (s *Server) template(name, within string, fields json.RawMessage) (*muster.CallUpTemplate, error) {
 	d, err := time.ParseDuration(strings.TrimSpace(within))
 	if err != nil || d < muster.MinReportWithin || d > muster.MaxReportWithin {
-		return nil, fieldError("report_within", "required, a duration from 1m to 720h, such as 6h or 90m")
+		return nil, muster.FieldError("report_within", "required, a duration from 1m to 720h, such as 6h or 90m")
 	}
 	var probe map[string]json.RawMessage
 	if len(fields) == 0 || json.Unmarshal(fields, &probe) != nil || probe == nil {
-		return nil, fieldError("callup", "required, a JSON object of call-up fields (the body of POST /api/v1/callups without report_by)")
+		return nil, muster.FieldError("callup", "required, a JSON object of call-up fields (the body of POST /api/v1/callups without report_by)")
 	}
 	if _, ok := probe["report_by"]; ok {
-		return nil, fieldError("callup.report_by", "a template has no report-by time; report_within sets it when a call-up is created")
+		return nil, muster.FieldError("callup.report_by", "a template has no report-by time; report_within sets it when a call-up is created")
 	}
-	var in callUpInput
-	if err := decodeJSONBytes(fields, &in); err != nil {
+	var in muster.CallUpRequest
+	if err := jsonbody.Decode(fields, &in); err != nil {
 		return nil, prefixFields(err, "callup.")
 	}
-	c, err := in.callUp()
+	c, err := in.CallUp()
 	if err != nil {
 		return nil, prefixFields(err, "callup.")
 	}
@@ -193,7 +194,7 @@ func (s *Server) apiCallUpFromTemplate(w http.ResponseWriter, r *http.Request) {
 
 // callUpOf merges the template's call-up fields with the overrides into
 // the input of a new call-up.
-func (s *Server) callUpOf(t *muster.CallUpTemplate, overrides map[string]json.RawMessage) (*callUpInput, error) {
+func (s *Server) callUpOf(t *muster.CallUpTemplate, overrides map[string]json.RawMessage) (*muster.CallUpRequest, error) {
 	fields := map[string]json.RawMessage{}
 	if err := json.Unmarshal(t.CallUp, &fields); err != nil {
 		return nil, err // stored by template(), so a fault of muster
@@ -208,8 +209,8 @@ func (s *Server) callUpOf(t *muster.CallUpTemplate, overrides map[string]json.Ra
 	if err != nil {
 		return nil, err
 	}
-	var in callUpInput
-	if err := decodeJSONBytes(body, &in); err != nil {
+	var in muster.CallUpRequest
+	if err := jsonbody.Decode(body, &in); err != nil {
 		return nil, err
 	}
 	return &in, nil

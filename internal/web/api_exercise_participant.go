@@ -78,7 +78,7 @@ func (s *Server) apiSummon(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	reportBy, err := parseReportBy(in.ReportBy)
+	reportBy, err := muster.ParseReportBy(in.ReportBy)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

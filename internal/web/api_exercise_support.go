@@ -140,7 +140,7 @@ func (s *Server) apiAdjustMeals(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if adj.Date, err = muster.ParseDate(r.PathValue("date")); err != nil {
-		s.apiError(w, r, fieldError("date", "must be a day of the exercise, YYYY-MM-DD"))
+		s.apiError(w, r, muster.FieldError("date", "must be a day of the exercise, YYYY-MM-DD"))
 		return
 	}
 	if err := s.Reception.AdjustMeals(r.Context(), id, adj); err != nil {

@@ -65,10 +65,10 @@ func (s *Server) csvBody(w http.ResponseWriter, r *http.Request) (io.Reader, err
 		if ct != "" {
 			got = strconv.Quote(ct)
 		}
-		return nil, fieldError("Content-Type", "must be text/csv, not "+got)
+		return nil, muster.FieldError("Content-Type", "must be text/csv, not "+got)
 	}
 	if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
-		return nil, fieldError("Content-Type", "the charset must be utf-8; save the file as CSV UTF-8")
+		return nil, muster.FieldError("Content-Type", "the charset must be utf-8; save the file as CSV UTF-8")
 	}
 	if r.ContentLength > s.MaxImportBytes {
 		return nil, tooLarge(s.MaxImportBytes)

@@ -30,7 +30,7 @@ func parseTimeField(field, s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
 	if err != nil {
-		return time.Time{}, fieldError(field, "must be a time such as 2026-12-01T00:00:00+03:00 (RFC 3339)")
+		return time.Time{}, muster.FieldError(field, "must be a time such as 2026-12-01T00:00:00+03:00 (RFC 3339)")
 	}
 	return t, nil
 }

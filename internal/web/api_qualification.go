@@ -43,7 +43,7 @@ func (s *Server) apiSaveQualification(w http.ResponseWriter, r *http.Request) {
 	}
 	code := r.PathValue("code")
 	if in.Code != "" && in.Code != code {
-		s.apiError(w, r, fieldError("code", "must match the code in the path ("+code+") or be left out"))
+		s.apiError(w, r, muster.FieldError("code", "must match the code in the path ("+code+") or be left out"))
 		return
 	}
 	existing, err := s.Qualifications.FindQualifications(r.Context())

@@ -1,20 +1,17 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/jsonbody"
 )
 
 // maxJSONBytes bounds a JSON request body.
@@ -26,115 +23,14 @@ const maxJSONBytes = 1 << 20
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return fieldError("Content-Type", "must be application/json, not "+strconv.Quote(ct))
+			return muster.FieldError("Content-Type", "must be application/json, not "+strconv.Quote(ct))
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBytes))
 	if err != nil {
-		return jsonError(err)
+		return jsonbody.Error(err)
 	}
-	return decodeJSONBytes(body, v)
-}
-
-// decodeJSONBytes decodes body into v as decodeJSON does.
-func decodeJSONBytes(body []byte, v any) error {
-	switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
-	case len(trimmed) == 0:
-		return fieldError("body", "a JSON object is required")
-	case trimmed[0] != '{':
-		return fieldError("body", "must be a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var domain *muster.Error
-		if errors.As(err, &domain) {
-			// From an UnmarshalJSON method, such as muster.Date's, which
-			// encoding/json does not tell the field of.
-			return fieldError(fieldOf(body, v), domain.Message)
-		}
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fieldError("body", "must hold exactly one JSON object")
-	}
-	return nil
-}
-
-// fieldOf finds the top-level field of the JSON object body that fails to
-// decode into a value of v's type, or returns "body".
-func fieldOf(body []byte, v any) string {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil {
-		return "body"
-	}
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		one, _ := json.Marshal(map[string]json.RawMessage{name: fields[name]})
-		if json.Unmarshal(one, reflect.New(reflect.TypeOf(v).Elem()).Interface()) != nil {
-			return name
-		}
-	}
-	return "body"
-}
-
-// jsonError turns an error of encoding/json into an EINVALID (or
-// ETOOLARGE) error that names the field and says what was expected.
-func jsonError(err error) error {
-	var (
-		tooLarge *http.MaxBytesError
-		syntax   *json.SyntaxError
-		typ      *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.As(err, &tooLarge):
-		return muster.Errorf(muster.ETOOLARGE, "The request body is over the limit of %d bytes.", tooLarge.Limit)
-	case errors.Is(err, io.EOF):
-		return fieldError("body", "a JSON object is required")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fieldError("body", "the JSON ends too early")
-	case errors.As(err, &syntax):
-		return fieldError("body", fmt.Sprintf("not valid JSON at byte %d", syntax.Offset))
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "body"
-		}
-		return fieldError(field, "must be "+jsonTypeName(typ.Type.Kind().String())+", not a JSON "+typ.Value)
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		f, _ := strconv.Unquote(name)
-		return fieldError(f, "unknown field")
-	}
-	return fieldError("body", "not a valid JSON request")
-}
-
-// jsonTypeName names a Go kind the way an API user thinks of it.
-func jsonTypeName(kind string) string {
-	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
-		return "a whole number"
-	case strings.HasPrefix(kind, "float"):
-		return "a number"
-	case kind == "string":
-		return "a string"
-	case kind == "bool":
-		return "true or false"
-	case kind == "slice" || kind == "array":
-		return "an array"
-	}
-	return "an object"
-}
-
-// fieldError returns an EINVALID error about one field, with the message
-// "field: problem" and one detail.
-func fieldError(field, problem string) error {
-	return &muster.Error{Code: muster.EINVALID, Message: field + ": " + problem,
-		Details: []muster.ErrorDetail{{Field: field, Message: problem}}}
+	return jsonbody.Decode(body, v)
 }
 
 // query parses the query parameters of one request, collecting a detail for

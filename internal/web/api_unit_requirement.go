@@ -41,7 +41,7 @@ func (s *Server) apiSetUnitRequirements(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if in.Requirements == nil {
-		s.apiError(w, r, fieldError("requirements", "required, a list (empty to require nothing)"))
+		s.apiError(w, r, muster.FieldError("requirements", "required, a list (empty to require nothing)"))
 		return
 	}
 	code := r.PathValue("code")

@@ -11,11 +11,11 @@ import (
 )
 
 // callUpFields returns the call-up's fields as a template holds them: the
-// fields of callUpInput, report_by left out, taken from the call-up's
+// fields of muster.CallUpRequest, report_by left out, taken from the call-up's
 // JSON, so that a field added to both carries over.
 func callUpFields(c *muster.CallUp) (json.RawMessage, error) {
 	var known, all map[string]json.RawMessage
-	b, err := json.Marshal(callUpInput{})
+	b, err := json.Marshal(muster.CallUpRequest{})
 	if err == nil {
 		err = json.Unmarshal(b, &known)
 	}
@@ -87,7 +87,7 @@ func (s *Server) fillFromTemplate(r *http.Request, f *callUpForm, name string) e
 	if err != nil {
 		return err
 	}
-	c, err := in.callUp()
+	c, err := in.CallUp()
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (s *Server) pageParticipantReceptionSave(w http.ResponseWriter, r *http.Req
 		}
 		msg = "Lodging saved."
 	default:
-		err = fieldError("do", "must be issue, return, note or lodging")
+		err = muster.FieldError("do", "must be issue, return, note or lodging")
 	}
 	if err != nil {
 		switch muster.ErrorCode(err) {

@@ -110,7 +110,7 @@ func (s *Server) pageReceptionSave(w http.ResponseWriter, r *http.Request) {
 		}
 		msg = fmt.Sprintf("Kit item %s added, %d per participant.", k.Name, k.PerParticipant)
 	default:
-		err = fieldError("do", "must be site, lodging, meals or kit")
+		err = muster.FieldError("do", "must be site, lodging, meals or kit")
 	}
 	if err != nil {
 		s.receptionFailed(w, r, v, err)

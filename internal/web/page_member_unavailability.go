@@ -28,9 +28,9 @@ func (s *Server) pageMemberUnavailabilityAdd(w http.ResponseWriter, r *http.Requ
 	var err error
 	switch {
 	case errFrom != nil:
-		err = fieldError("from", "must be a date such as 2026-12-01")
+		err = muster.FieldError("from", "must be a date such as 2026-12-01")
 	case errTo != nil:
-		err = fieldError("to", "must be a date such as 2026-12-14")
+		err = muster.FieldError("to", "must be a date such as 2026-12-14")
 	default:
 		u.From, u.To = from, to.AddDate(0, 0, 1)
 		err = s.Unavailability.AddUnavailability(r.Context(), u)

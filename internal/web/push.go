@@ -48,11 +48,11 @@ func (s *Server) pushSubscribe(w http.ResponseWriter, r *http.Request) {
 	sub := &muster.PushSubscription{Endpoint: in.Endpoint}
 	var err error
 	if sub.P256dh, err = decodeKey(in.Keys.P256dh); err != nil {
-		s.apiError(w, r, fieldError("keys.p256dh", "must be base64url"))
+		s.apiError(w, r, muster.FieldError("keys.p256dh", "must be base64url"))
 		return
 	}
 	if sub.Auth, err = decodeKey(in.Keys.Auth); err != nil {
-		s.apiError(w, r, fieldError("keys.auth", "must be base64url"))
+		s.apiError(w, r, muster.FieldError("keys.auth", "must be base64url"))
 		return
 	}
 	if err := sub.Validate(); err != nil {
@@ -78,7 +78,7 @@ func (s *Server) pushUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Endpoint == "" || len(in.Endpoint) > muster.MaxPushEndpoint {
-		s.apiError(w, r, fieldError("endpoint", "is required, at most 2048 characters"))
+		s.apiError(w, r, muster.FieldError("endpoint", "is required, at most 2048 characters"))
 		return
 	}
 	if err := s.Push.UnsubscribePush(r.Context(), r.PathValue("token"), in.Endpoint); err != nil {

@@ -89,7 +89,7 @@ func (s *Server) smsReceipt(w http.ResponseWriter, r *http.Request) {
 		id = string(in.ID) // a numeric id, as notify.SMSGateway keeps it
 	}
 	if id == "" || id == "null" {
-		s.apiError(w, r, fieldError("id", "required, the gateway's message id"))
+		s.apiError(w, r, muster.FieldError("id", "required, the gateway's message id"))
 		return
 	}
 	var err error
@@ -101,7 +101,7 @@ func (s *Server) smsReceipt(w http.ResponseWriter, r *http.Request) {
 	case in.Status == "failed":
 		err = s.SMS.Receipts.MarkUndelivered(r.Context(), muster.ChannelSMS, id, in.Reason)
 	default:
-		err = fieldError("status", "must be delivered or failed")
+		err = muster.FieldError("status", "must be delivered or failed")
 	}
 	if err != nil {
 		s.apiError(w, r, err)
