@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -23,18 +22,11 @@ func cmdCallUpCreate(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return &usageError{"usage: muster " + synopsis + `   JSON as for POST /api/v1/callups; "-" reads stdin`}
 	}
-	name := fs.Arg(0)
-	var in io.Reader = e.stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err // names the file already
-		}
-		defer f.Close()
-		in = f
-	} else {
-		name = "stdin"
+	in, name, _, err := openInput(e, fs.Arg(0))
+	if err != nil {
+		return err
 	}
+	defer in.Close()
 	req, err := decodeCallUpRequest(in)
 	if err != nil {
 		return reportProblems(e, name, err)

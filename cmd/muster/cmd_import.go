@@ -33,22 +33,11 @@ func importFile(ctx context.Context, e *env, args []string, what string) error {
 	if fs.NArg() != 1 {
 		return &usageError{"usage: muster " + synopsis}
 	}
-	name := fs.Arg(0)
-	var in io.Reader = e.stdin
-	var size int64
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err // names the file already
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			size = st.Size()
-		}
-		in = f
-	} else {
-		name = "stdin"
+	in, name, size, err := openInput(e, fs.Arg(0))
+	if err != nil {
+		return err
 	}
+	defer in.Close()
 	progressOut, terminal := e.stderr, false
 	if f, ok := e.stderr.(*os.File); ok {
 		terminal = rostercsv.IsTerminal(f)
@@ -102,6 +91,22 @@ func reportProblems(e *env, name string, err error) error {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, msg)
 	}
 	return errReported
+}
+
+// openInput opens the file a command reads, or stdin for "-", and returns
+// it with the name to report problems under and its size (0 when unknown).
+func openInput(e *env, path string) (in io.ReadCloser, name string, size int64, err error) {
+	if path == "-" {
+		return io.NopCloser(e.stdin), "stdin", 0, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", 0, err // names the file already
+	}
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	return f, path, size, nil
 }
 
 // startCPUProfile writes a CPU profile to path, for profiling an import or
