@@ -3,6 +3,7 @@ package muster
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"time"
 )
 
@@ -21,6 +22,22 @@ type CallUpTemplate struct {
 	CreatedBy    string          `json:"created_by"`
 	CreatedAt    time.Time       `json:"created_at"`
 	UpdatedAt    time.Time       `json:"updated_at"`
+}
+
+// Request returns the body of a call-up request made from the template:
+// its call-up fields, overridden by overrides (any call-up field), with
+// report_by now plus ReportWithin unless overrides give one. The caller
+// decodes and checks it as any call-up request.
+func (t *CallUpTemplate) Request(overrides map[string]json.RawMessage, now time.Time) ([]byte, error) {
+	fields := map[string]json.RawMessage{}
+	if err := json.Unmarshal(t.CallUp, &fields); err != nil {
+		return nil, err // stored by muster, so a fault of muster
+	}
+	maps.Copy(fields, overrides)
+	if _, ok := fields["report_by"]; !ok {
+		fields["report_by"], _ = json.Marshal(now.Add(t.ReportWithin).Format(time.RFC3339))
+	}
+	return json.Marshal(fields)
 }
 
 // The bounds of a template's report-within duration.

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/muster-force/muster"
 )
 
 // TestCallUpCreate creates a call-up from a JSON file and from stdin, on
@@ -62,6 +66,42 @@ func TestCallUpCreate(t *testing.T) {
 			list, err := h.open().FindCallUps(system())
 			if err != nil || len(list) != 2 {
 				t.Errorf("%d call-ups after the refused ones (%v), want 2", len(list), err)
+			}
+
+			// From a template: its fields, report_by six hours on; then
+			// with a title from stdin overriding the template's.
+			tpl := &muster.CallUpTemplate{Name: "flood", Unit: "GOM", ReportWithin: 6 * time.Hour,
+				CallUp: json.RawMessage(`{"title":"Flood","kind":"civil","unit":"GOM","message":"Sandbags.","channels":["paper"],"drill":true}`)}
+			if err := h.open().CreateCallUpTemplate(system(), tpl); err != nil {
+				t.Fatal(err)
+			}
+			before := time.Now()
+			fromTemplate := func(stdin string, args ...string) *muster.CallUp {
+				t.Helper()
+				out := h.ok(stdin, append([]string{"callup", "create", "-template", "flood"}, args...)...)
+				id, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
+				if err != nil {
+					t.Fatalf("stdout %q, want an id", out)
+				}
+				c, err := h.open().FindCallUp(system(), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			c = fromTemplate("")
+			if due := before.Add(6 * time.Hour); c.Title != "Flood" || c.Kind != muster.CallUpCivil || c.Targeted != 2 ||
+				c.ReportBy.Before(due.Truncate(time.Second)) || c.ReportBy.After(due.Add(time.Minute)) {
+				t.Errorf("from the template: %+v, want its fields and report_by six hours on", c)
+			}
+			if c = fromTemplate(`{"title":"Flood, second wave"}`, "-"); c.Title != "Flood, second wave" || c.Message != "Sandbags." {
+				t.Errorf("with an override: title %q, message %q", c.Title, c.Message)
+			}
+			if r := h.run("", "callup", "create", "-template", "fire"); r.code != 1 || !strings.Contains(r.stderr, "fire") {
+				t.Errorf("unknown template: exit %d, stderr %q", r.code, r.stderr)
+			}
+			if r := h.run(`{"colour":"red"}`, "callup", "create", "-template", "flood", "-"); r.code != 1 || !strings.Contains(r.stderr, "stdin: colour: unknown field") {
+				t.Errorf("unknown override: exit %d, stderr %q", r.code, r.stderr)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -10,40 +11,66 @@ import (
 	"github.com/muster-force/muster/internal/jsonbody"
 )
 
-// cmdCallUpCreate creates a call-up from a JSON file in the shape of the
-// body of POST /api/v1/callups (see the README), as the system actor, and
-// prints its id; a summary goes to stderr.
+// cmdCallUpCreate creates a call-up, as the system actor, from a JSON file
+// in the shape of the body of POST /api/v1/callups, or from a template
+// whose fields the file, if given, overrides (as POST
+// /api/v1/callup-templates/{name}/callups does); it prints the call-up's
+// id, and a summary to stderr.
 func cmdCallUpCreate(ctx context.Context, e *env, args []string) error {
-	const synopsis = "callup create [-db DB] FILE"
+	const synopsis = `callup create [-db DB] [-template NAME] FILE   JSON as for POST /api/v1/callups; "-" reads stdin; with -template, FILE is optional`
 	fs, dsn := newFlags("callup create", e)
+	template := fs.String("template", "", "the name of a call-up template; FILE, if given, overrides its fields")
 	if err := parse(fs, args, synopsis); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return &usageError{"usage: muster " + synopsis + `   JSON as for POST /api/v1/callups; "-" reads stdin`}
+	if fs.NArg() > 1 || (fs.NArg() == 0 && *template == "") {
+		return &usageError{"usage: muster " + synopsis}
 	}
-	in, name, _, err := openInput(e, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	req, err := decodeCallUpRequest(in)
-	if err != nil {
-		return reportProblems(e, name, err)
-	}
-	c, err := req.CallUp()
-	if err == nil {
-		err = c.Validate(time.Now())
-	}
-	if err != nil {
-		return reportProblems(e, name, err)
+	name, body := "template "+*template, []byte(nil)
+	if fs.NArg() == 1 {
+		in, file, _, err := openInput(e, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		if body, err = readBounded(in); err != nil {
+			return reportProblems(e, file, err)
+		}
+		name = file
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CreateCallUp(systemContext(ctx, e), c); err != nil {
+	sys := systemContext(ctx, e)
+	if *template != "" {
+		t, err := db.FindCallUpTemplate(sys, *template)
+		if err != nil {
+			return err
+		}
+		overrides := map[string]json.RawMessage{}
+		if body != nil {
+			if err := jsonbody.Decode(body, &overrides); err != nil {
+				return reportProblems(e, name, err)
+			}
+		}
+		if body, err = t.Request(overrides, time.Now()); err != nil {
+			return err
+		}
+	}
+	var req muster.CallUpRequest
+	if err := jsonbody.Decode(body, &req); err != nil {
+		return reportProblems(e, name, err)
+	}
+	c, err := req.CallUp()
+	if err == nil {
+		err = c.Validate(time.Now())
+	}
+	if err == nil {
+		err = db.CreateCallUp(sys, c)
+	}
+	if err != nil {
 		return reportProblems(e, name, err)
 	}
 	fmt.Fprintln(e.stdout, c.ID)
@@ -54,18 +81,14 @@ func cmdCallUpCreate(ctx context.Context, e *env, args []string) error {
 // maxCallUpBytes bounds a call-up's JSON file, as the API bounds a body.
 const maxCallUpBytes = 1 << 20
 
-// decodeCallUpRequest reads the call-up request, one JSON object.
-func decodeCallUpRequest(r io.Reader) (*muster.CallUpRequest, error) {
-	body, err := io.ReadAll(io.LimitReader(r, maxCallUpBytes+1))
+// readBounded reads all of in, refusing more than maxCallUpBytes.
+func readBounded(in io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(in, maxCallUpBytes+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(body) > maxCallUpBytes {
 		return nil, muster.Errorf(muster.ETOOLARGE, "The file is over the limit of %d bytes.", maxCallUpBytes)
 	}
-	var req muster.CallUpRequest
-	if err := jsonbody.Decode(body, &req); err != nil {
-		return nil, err
-	}
-	return &req, nil
+	return body, nil
 }

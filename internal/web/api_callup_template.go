@@ -193,19 +193,9 @@ func (s *Server) apiCallUpFromTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 // callUpOf merges the template's call-up fields with the overrides into
-// the input of a new call-up.
+// the input of a new call-up (see CallUpTemplate.Request).
 func (s *Server) callUpOf(t *muster.CallUpTemplate, overrides map[string]json.RawMessage) (*muster.CallUpRequest, error) {
-	fields := map[string]json.RawMessage{}
-	if err := json.Unmarshal(t.CallUp, &fields); err != nil {
-		return nil, err // stored by template(), so a fault of muster
-	}
-	for k, v := range overrides {
-		fields[k] = v
-	}
-	if _, ok := fields["report_by"]; !ok {
-		fields["report_by"], _ = json.Marshal(s.Now().Add(t.ReportWithin).Format(time.RFC3339))
-	}
-	body, err := json.Marshal(fields)
+	body, err := t.Request(overrides, s.Now())
 	if err != nil {
 		return nil, err
 	}
