@@ -31,6 +31,7 @@ type answersResult struct {
 	peakRSS      int64   // muster serve's VmHWM, bytes
 	background   string  // what else wrote during muster's storm
 	writer       string  // what the answer writer did during it
+	earlier      int64   // call-ups the database held before the bench's
 }
 
 func (r answersResult) print() {
@@ -42,6 +43,9 @@ func (r answersResult) print() {
 	fmt.Printf("  muster serve peak RSS %d MB (target < 500 MB)\n", r.peakRSS>>20)
 	fmt.Printf("  answer writer during muster's storm: %s\n", r.writer)
 	fmt.Printf("  background work during muster's storm: %s\n", r.background)
+	if r.earlier > 0 {
+		fmt.Printf("  note: the database held %d call-ups before this run's (a -dir used before?): its call-up tables were larger than a fresh demo force's, so compare only with runs on the same database state\n", r.earlier)
+	}
 }
 
 // benchAnswers calls up every member of the database at dbPath (building
@@ -74,7 +78,7 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 	if err != nil {
 		return res, err
 	}
-	res.members = targeted
+	res.members, res.earlier = targeted, id-1
 	paths, err := api.responsePaths(ctx, id)
 	if err != nil {
 		return res, err
