@@ -78,17 +78,15 @@ func cmdCallUpCreate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// maxCallUpBytes bounds a call-up's JSON file, as the API bounds a body.
-const maxCallUpBytes = 1 << 20
-
-// readBounded reads all of in, refusing more than maxCallUpBytes.
+// readBounded reads all of in, refusing more than jsonbody.MaxBytes, the
+// bound of an API request body.
 func readBounded(in io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(in, maxCallUpBytes+1))
+	body, err := io.ReadAll(io.LimitReader(in, jsonbody.MaxBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) > maxCallUpBytes {
-		return nil, muster.Errorf(muster.ETOOLARGE, "The file is over the limit of %d bytes.", maxCallUpBytes)
+	if len(body) > jsonbody.MaxBytes {
+		return nil, muster.Errorf(muster.ETOOLARGE, "The file is over the limit of %d bytes.", jsonbody.MaxBytes)
 	}
 	return body, nil
 }

@@ -18,6 +18,10 @@ import (
 	"github.com/muster-force/muster"
 )
 
+// MaxBytes bounds a JSON object from staff: an API request body or a file
+// given to the command line.
+const MaxBytes = 1 << 20
+
 // Decode decodes body into v: one JSON object with no fields v does not
 // know. Errors are EINVALID and name the offending field.
 func Decode(body []byte, v any) error {
@@ -66,8 +70,8 @@ func fieldOf(body []byte, v any) string {
 }
 
 // Error turns an error of encoding/json, or of reading a body with
-// http.MaxBytesReader, into an EINVALID (or
-// ETOOLARGE) error that names the field and says what was expected.
+// http.MaxBytesReader, into an EINVALID (or ETOOLARGE) error that names
+// the field and says what was expected.
 func Error(err error) error {
 	var (
 		tooLarge *http.MaxBytesError

@@ -14,11 +14,8 @@ import (
 	"github.com/muster-force/muster/internal/jsonbody"
 )
 
-// maxJSONBytes bounds a JSON request body.
-const maxJSONBytes = 1 << 20
-
 // decodeJSON reads the JSON body of r into v: one JSON object of at most
-// maxJSONBytes, with no fields v does not know. The Content-Type must be
+// jsonbody.MaxBytes, with no fields v does not know. The Content-Type must be
 // application/json or absent. Errors name the offending field.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
@@ -26,7 +23,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return muster.FieldError("Content-Type", "must be application/json, not "+strconv.Quote(ct))
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, jsonbody.MaxBytes))
 	if err != nil {
 		return jsonbody.Error(err)
 	}
