@@ -9,13 +9,16 @@ import (
 
 // bulkInserter writes rows into one table with multi-row INSERT statements,
 // so that a bulk import pays the driver's per-statement cost once per few
-// hundred rows instead of once per row.
+// hundred rows instead of once per row. In a bulk transaction on SQLite
+// (Tx.conn set) it binds each statement's values in one call (packedStmt).
 type bulkInserter struct {
 	tx      *Tx
 	table   string
 	columns []string
 	maxRows int
-	stmts   map[int]*sql.Stmt // by row count
+	stmts   map[int]*sql.Stmt   // by row count
+	packed  map[int]*packedStmt // by row count, on SQLite in a bulk transaction
+	values  packedValues        // the values of the packed statement being run
 }
 
 // bulkRows is how many rows one statement carries at most; with 14 columns
@@ -23,26 +26,21 @@ type bulkInserter struct {
 const bulkRows = 256
 
 func (tx *Tx) newBulkInserter(table string, columns ...string) *bulkInserter {
-	return &bulkInserter{tx: tx, table: table, columns: columns, maxRows: bulkRows, stmts: map[int]*sql.Stmt{}}
+	return &bulkInserter{tx: tx, table: table, columns: columns, maxRows: bulkRows,
+		stmts: map[int]*sql.Stmt{}, packed: map[int]*packedStmt{}}
 }
 
 // insert writes rows, each with one value per column.
 func (b *bulkInserter) insert(ctx context.Context, rows [][]any) error {
 	for len(rows) > 0 {
 		n := min(len(rows), b.maxRows)
-		stmt, err := b.stmt(ctx, n)
+		var err error
+		if b.tx.conn != nil {
+			err = b.insertPacked(rows[:n])
+		} else {
+			err = b.insertArgs(ctx, rows[:n])
+		}
 		if err != nil {
-			return err
-		}
-		args := make([]any, 0, n*len(b.columns))
-		for _, r := range rows[:n] {
-			args = append(args, r...)
-		}
-		// Without a cancel channel the SQLite driver runs the statement on
-		// this goroutine instead of handing it to a new one and waiting;
-		// a statement of a few hundred rows is short, and the callers check
-		// ctx between batches.
-		if _, err := stmt.ExecContext(context.WithoutCancel(ctx), args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", b.table, err)
 		}
 		rows = rows[n:]
@@ -50,10 +48,54 @@ func (b *bulkInserter) insert(ctx context.Context, rows [][]any) error {
 	return nil
 }
 
-func (b *bulkInserter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
-	if s := b.stmts[n]; s != nil {
-		return s, nil
+// insertArgs inserts rows through database/sql, one argument per value.
+func (b *bulkInserter) insertArgs(ctx context.Context, rows [][]any) error {
+	stmt := b.stmts[len(rows)]
+	if stmt == nil {
+		var err error
+		if stmt, err = b.tx.PrepareContext(ctx, b.query(len(rows))); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		b.stmts[len(rows)] = stmt
 	}
+	args := make([]any, 0, len(rows)*len(b.columns))
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	// Without a cancel channel the SQLite driver runs the statement on
+	// this goroutine instead of handing it to a new one and waiting;
+	// a statement of a few hundred rows is short, and the callers check
+	// ctx between batches.
+	_, err := stmt.ExecContext(context.WithoutCancel(ctx), args...)
+	return err
+}
+
+// insertPacked inserts rows through a packed statement on the bulk
+// transaction's connection.
+func (b *bulkInserter) insertPacked(rows [][]any) error {
+	return b.tx.conn.Raw(func(driverConn any) error {
+		stmt := b.packed[len(rows)]
+		if stmt == nil {
+			var err error
+			if stmt, err = preparePacked(driverConn, b.query(len(rows))); err != nil {
+				return err
+			}
+			b.packed[len(rows)] = stmt
+		}
+		b.values.reset()
+		for _, r := range rows {
+			for _, v := range r {
+				if err := b.values.add(v); err != nil {
+					return err
+				}
+			}
+		}
+		return stmt.exec(&b.values)
+	})
+}
+
+// query is the INSERT of n rows.
+func (b *bulkInserter) query(n int) string {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.columns, ", ") + ") VALUES ")
 	p := 1
@@ -71,17 +113,20 @@ func (b *bulkInserter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
 		}
 		sb.WriteString(")")
 	}
-	s, err := b.tx.PrepareContext(ctx, sb.String())
-	if err != nil {
-		return nil, fmt.Errorf("prepare bulk insert into %s: %w", b.table, err)
-	}
-	b.stmts[n] = s
-	return s, nil
+	return sb.String()
 }
 
 func (b *bulkInserter) close() {
 	for _, s := range b.stmts {
 		s.Close()
+	}
+	if len(b.packed) > 0 {
+		b.tx.conn.Raw(func(any) error {
+			for _, s := range b.packed {
+				s.close()
+			}
+			return nil
+		})
 	}
 }
 

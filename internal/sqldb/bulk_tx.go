@@ -25,7 +25,10 @@ func (db *DB) bulkWriteTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer conn.Close()
-	return db.writeTxWith(ctx, db.now(), func() (*sql.Tx, error) { return beginInMemoryJournal(ctx, conn) }, fn)
+	return db.writeTxWith(ctx, db.now(), func() (*sql.Tx, error) { return beginInMemoryJournal(ctx, conn) }, func(tx *Tx) error {
+		tx.conn = conn
+		return fn(tx)
+	})
 }
 
 // beginInMemoryJournal begins a transaction on conn whose statement

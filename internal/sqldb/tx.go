@@ -23,7 +23,10 @@ type querier interface {
 // that every row and audit entry it writes carries the same time.
 type Tx struct {
 	*sql.Tx
-	db    *DB
+	db *DB
+	// conn is the connection of a bulk transaction on SQLite, on which
+	// bulkInserter runs packed statements; nil otherwise.
+	conn  *sql.Conn
 	now   time.Time
 	actor *muster.Actor
 	// nextID is the next free id per table, for ids allocated on SQLite.
