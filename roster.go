@@ -34,7 +34,13 @@ type MemberSource interface {
 }
 
 // UnitSource streams unit records; Next returns io.EOF after the last.
+//
+// Columns lists the unit fields the source carries, by their CSV names
+// (code is always among them). An import updates only those fields of
+// existing units; creating a unit needs name and kind, and a parent unless
+// it is the force's first unit, its root.
 type UnitSource interface {
+	Columns() []string
 	Next() (*UnitRecord, error)
 }
 

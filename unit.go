@@ -109,6 +109,23 @@ type UnitUpdate struct {
 	TargetStrength *int      `json:"target_strength"`
 }
 
+// Apply returns u with the fields of upd that are set.
+func (upd UnitUpdate) Apply(u Unit) Unit {
+	if upd.Name != nil {
+		u.Name = *upd.Name
+	}
+	if upd.Parent != nil {
+		u.Parent = *upd.Parent
+	}
+	if upd.Kind != nil {
+		u.Kind = *upd.Kind
+	}
+	if upd.TargetStrength != nil {
+		u.TargetStrength = *upd.TargetStrength
+	}
+	return u
+}
+
 // UnitStrength is a unit with the strength of its subtree: members by status
 // against the target strength summed over the subtree.
 type UnitStrength struct {

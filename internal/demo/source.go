@@ -18,6 +18,8 @@ type unitSource struct {
 	i     int
 }
 
+func (u *unitSource) Columns() []string { return rostercsv.UnitColumns() }
+
 func (u *unitSource) Next() (*muster.UnitRecord, error) {
 	if u.i >= len(u.units) {
 		return nil, io.EOF

@@ -66,7 +66,7 @@ const (
 var unitTable = &table{
 	kind:     "unit",
 	columns:  []string{"code", "name", "parent", "kind", "target_strength"},
-	required: []string{"code", "name", "kind"},
+	required: []string{"code"},
 }
 
 // MemberColumns returns the member columns in the contract's order.

@@ -44,7 +44,7 @@ func TestUnitHeaderErrors(t *testing.T) {
 	}{
 		{"empty file", "", "", "the file is empty; expected a header row such as code,name,parent,kind,target_strength"},
 		{"missing code", "name,kind\n", "code", "required column is missing"},
-		{"missing kind", "code,name\n", "kind", "required column is missing"},
+		{"missing code only", "name,kind,parent,target_strength\n", "code", "required column is missing"},
 		{"member column", "code,name,kind,unit\n", "unit", "unknown column; the unit columns are code, name, parent, kind, target_strength"},
 		{"duplicate", "code,name,kind,code\n", "code", "column appears twice (columns 1 and 4)"},
 	}
@@ -101,6 +101,13 @@ func TestColumns(t *testing.T) {
 	}
 	if got := strings.Join(mr.Columns(), ","); got != "service_number,phone" {
 		t.Errorf("Columns() = %s", got)
+	}
+	ur, err := NewUnitReader(strings.NewReader("target_strength,code\n"), "u.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ur.Columns(), ","); got != "code,target_strength" {
+		t.Errorf("unit Columns() = %s", got)
 	}
 	if got := strings.Join(MemberColumns(), ","); got != "service_number,family_name,given_name,birth_date,unit,position,status,phone,email,employer,qualifications" {
 		t.Errorf("MemberColumns() = %s", got)

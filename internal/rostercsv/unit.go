@@ -11,26 +11,43 @@ import (
 
 // UnitReader reads a units CSV file. It implements muster.UnitSource.
 type UnitReader struct {
-	rows *rows
+	rows    *rows
+	present [numUnitColumns]bool
 }
 
 var _ muster.UnitSource = (*UnitReader)(nil)
 
 // NewUnitReader reads the header of a units CSV file from r. name is the
-// file name used in messages. The columns code, name and kind are
-// required; parent and target_strength default to "" and 0. A missing,
-// unknown, duplicate or unnamed column is an EUNPROCESSABLE error naming
-// the file and column.
+// file name used in messages. Only the column code is required: a file of
+// some columns updates those fields of existing units. A missing code, or
+// an unknown, duplicate or unnamed column, is an EUNPROCESSABLE error
+// naming the file and column.
 func NewUnitReader(r io.Reader, name string) (*UnitReader, error) {
 	rs, err := openRows(r, name, unitTable)
 	if err != nil {
 		return nil, err
 	}
-	return &UnitReader{rows: rs}, nil
+	ur := &UnitReader{rows: rs}
+	for _, c := range rs.pos {
+		ur.present[c] = true
+	}
+	return ur, nil
+}
+
+// Columns returns the unit columns of the file in the contract's order.
+func (ur *UnitReader) Columns() []string {
+	var cols []string
+	for c, ok := range ur.present {
+		if ok {
+			cols = append(cols, unitTable.columns[c])
+		}
+	}
+	return cols
 }
 
 // Next returns the unit of the next row, with the problems found in it, or
 // io.EOF after the last row. Fields are trimmed of surrounding spaces.
+// Only the columns of the file are checked.
 func (ur *UnitReader) Next() (*muster.UnitRecord, error) {
 	fields, line, problem, err := ur.rows.next()
 	if err != nil {
@@ -46,7 +63,7 @@ func (ur *UnitReader) Next() (*muster.UnitRecord, error) {
 		return one(setUnit(&rec.Unit, c, v))
 	})
 	for _, d := range muster.ErrorDetails(rec.Unit.Validate()) {
-		if c := unitTable.index(d.Field); c >= 0 && !bad[c] {
+		if c := unitTable.index(d.Field); c >= 0 && ur.present[c] && !bad[c] {
 			d.Line = line
 			rec.Problems = append(rec.Problems, d)
 		}

@@ -75,6 +75,16 @@ func TestUnitFieldProblems(t *testing.T) {
 	}
 }
 
+// TestUnitPartialColumns checks that only the columns of the file are
+// checked: a file without name or kind reads without problems.
+func TestUnitPartialColumns(t *testing.T) {
+	recs := readUnits(t, "code,target_strength\nGOM,30\n")
+	want := []*muster.UnitRecord{{Line: 2, Unit: muster.Unit{Code: "GOM", TargetStrength: 30}}}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("records = %+v\nwant %+v", recs, want)
+	}
+}
+
 func TestUnitMalformedRow(t *testing.T) {
 	recs := readUnits(t, "code,name,kind\nU1,\"a\nb\",unit\nU2,x\nU3,y,unit\n")
 	if len(recs) != 3 || recs[0].Line != 2 || recs[1].Line != 4 || recs[2].Line != 5 {

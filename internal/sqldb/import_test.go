@@ -152,3 +152,53 @@ func TestImportUnitsAnyOrder(t *testing.T) {
 		}
 	})
 }
+
+// importUnitsCSV imports a units CSV text as the actor of ctx.
+func importUnitsCSV(t *testing.T, db *sqldb.DB, ctx context.Context, text string) (*muster.ImportResult, error) {
+	t.Helper()
+	src, err := rostercsv.NewUnitReader(strings.NewReader(text), "units.csv")
+	if err != nil {
+		return nil, err
+	}
+	return db.ImportUnits(ctx, src, muster.ImportOptions{})
+}
+
+// TestImportUnitsPartialColumns checks that a column missing from a units
+// file keeps the stored value of existing units, and that a new unit needs
+// the columns it cannot do without.
+func TestImportUnitsPartialColumns(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		ctx := sqldbtest.System()
+		want := muster.Unit{Code: "GOM-MOZ-1", Name: "1-я рота", Parent: "GOM-MOZ", Kind: muster.UnitUnit, TargetStrength: 100}
+		check := func(text string, created, updated, unchanged int) {
+			t.Helper()
+			res, err := importUnitsCSV(t, db, ctx, text)
+			if err != nil || res.Created != created || res.Updated != updated || res.Unchanged != unchanged {
+				t.Fatalf("import %q: %+v, %v; want %d created, %d updated, %d unchanged", text, res, err, created, updated, unchanged)
+			}
+			u, err := db.FindUnit(ctx, "GOM-MOZ-1")
+			if err != nil || u.Name != want.Name || u.Parent != want.Parent || u.Kind != want.Kind || u.TargetStrength != want.TargetStrength {
+				t.Fatalf("after import %q: GOM-MOZ-1 = %+v, %v; want %+v", text, u, err, want)
+			}
+		}
+		check("code,name,parent,kind\nGOM-MOZ-1,1-я рота,GOM-MOZ,unit\n", 0, 0, 1) // no target_strength: it stays 100
+		want.Name = "Первая рота"
+		check("code,name,kind\nGOM-MOZ-1,Первая рота,unit\n", 0, 1, 0) // no parent: it stays GOM-MOZ
+		want.TargetStrength = 120
+		check("target_strength,code\n120,GOM-MOZ-1\n", 0, 1, 0)
+		check("code\nGOM-MOZ-1\n", 0, 0, 1)
+
+		// A new unit needs a name and a kind.
+		_, err := importUnitsCSV(t, db, ctx, "code,target_strength\nGOM-MOZ-1,120\nGOM-MOZ-9,5\n")
+		wantCode(t, err, muster.EUNPROCESSABLE)
+		details := muster.ErrorDetails(err)
+		if len(details) != 2 || details[0].Line != 3 || details[0].Field != "name" || details[1].Line != 3 || details[1].Field != "kind" ||
+			!strings.Contains(details[0].Message, "needed to create unit GOM-MOZ-9") {
+			t.Fatalf("details = %+v, want name and kind on line 3", details)
+		}
+		if _, err := db.FindUnit(ctx, "GOM-MOZ-9"); muster.ErrorCode(err) != muster.ENOTFOUND {
+			t.Fatalf("GOM-MOZ-9 exists after a failed import: %v", err)
+		}
+	})
+}

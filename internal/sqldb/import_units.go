@@ -10,9 +10,19 @@ import (
 	"github.com/muster-force/muster"
 )
 
+// unitRequiredToCreate are the columns a new unit cannot do without (code
+// is in every file; parent is checked by insertUnit, as only the root may
+// go without).
+var unitRequiredToCreate = []string{"name", "kind"}
+
 // ImportUnits upserts the units of src, all or nothing. Rows may come in
-// any order: each is applied once its parent exists.
+// any order: each is applied once its parent exists. Only the columns of
+// src change on an existing unit.
 func (db *DB) ImportUnits(ctx context.Context, src muster.UnitSource, opt muster.ImportOptions) (*muster.ImportResult, error) {
+	present := map[string]bool{}
+	for _, c := range src.Columns() {
+		present[c] = true
+	}
 	var recs []*muster.UnitRecord
 	var probs problems
 	lineOf := map[string]int{}
@@ -49,15 +59,18 @@ func (db *DB) ImportUnits(ctx context.Context, src muster.UnitSource, opt muster
 					later = append(later, rec)
 					continue
 				}
-				if err := tx.upsertUnit(ctx, rec, res); err != nil {
+				if err := tx.upsertUnit(ctx, rec, present, res); err != nil {
 					if muster.ErrorCode(err) == muster.EINTERNAL {
 						return err
 					}
-					d := muster.ErrorDetail{Line: rec.Line, Message: muster.ErrorMessage(err)}
-					if details := muster.ErrorDetails(err); len(details) == 1 {
-						d.Field, d.Message = details[0].Field, details[0].Message
+					details := muster.ErrorDetails(err)
+					if len(details) == 0 {
+						details = []muster.ErrorDetail{{Message: muster.ErrorMessage(err)}}
 					}
-					probs.add(d)
+					for _, d := range details {
+						d.Line = rec.Line
+						probs.add(d)
+					}
 				}
 			}
 			if len(later) == len(pending) {
@@ -90,11 +103,21 @@ func (tx *Tx) unitExists(ctx context.Context, code string) bool {
 	return tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1`, code).Scan(&id) == nil
 }
 
-// upsertUnit creates or updates one unit from an import row.
-func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, res *muster.ImportResult) error {
+// upsertUnit creates or updates one unit from an import row; present are
+// the columns of the file.
+func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, present map[string]bool, res *muster.ImportResult) error {
 	u := rec.Unit
 	before, err := findUnit(ctx, tx, u.Code)
 	if errors.Is(err, sql.ErrNoRows) || muster.ErrorCode(err) == muster.ENOTFOUND {
+		var missing []muster.ErrorDetail
+		for _, c := range unitRequiredToCreate {
+			if !present[c] {
+				missing = append(missing, muster.ErrorDetail{Field: c, Message: "column missing; it is needed to create unit " + u.Code})
+			}
+		}
+		if len(missing) > 0 {
+			return &muster.Error{Code: muster.EUNPROCESSABLE, Message: "unit " + u.Code + " cannot be created", Details: missing}
+		}
 		if err := tx.insertUnit(ctx, &u); err != nil {
 			return err
 		}
@@ -103,17 +126,37 @@ func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, res *muste
 	} else if err != nil {
 		return err
 	}
-	if before.Name == u.Name && before.Parent == u.Parent && before.Kind == u.Kind && before.TargetStrength == u.TargetStrength {
+	upd := unitUpdate(&u, present)
+	if upd.Apply(*before) == *before {
 		res.Unchanged++
 		return nil
 	}
 	if err := checkScope(ctx, tx, tx.actor, before.ID, "Unit "+u.Code); err != nil {
 		return err
 	}
-	after, err := tx.updateUnit(ctx, before, muster.UnitUpdate{Name: &u.Name, Parent: &u.Parent, Kind: &u.Kind, TargetStrength: &u.TargetStrength})
+	after, err := tx.updateUnit(ctx, before, upd)
 	if err != nil {
 		return err
 	}
 	res.Updated++
 	return tx.audit(ctx, "unit.update", "unit", u.Code, before, after)
+}
+
+// unitUpdate returns the update an import row makes: the columns present
+// in the file, taken from u; the others stay as they are.
+func unitUpdate(u *muster.Unit, present map[string]bool) muster.UnitUpdate {
+	var upd muster.UnitUpdate
+	if present["name"] {
+		upd.Name = &u.Name
+	}
+	if present["parent"] {
+		upd.Parent = &u.Parent
+	}
+	if present["kind"] {
+		upd.Kind = &u.Kind
+	}
+	if present["target_strength"] {
+		upd.TargetStrength = &u.TargetStrength
+	}
+	return upd
 }

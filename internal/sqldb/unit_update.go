@@ -34,19 +34,7 @@ func (db *DB) UpdateUnit(ctx context.Context, code string, upd muster.UnitUpdate
 
 // updateUnit applies upd to the unit u (already scope-checked).
 func (tx *Tx) updateUnit(ctx context.Context, u *muster.Unit, upd muster.UnitUpdate) (*muster.Unit, error) {
-	after := *u
-	if upd.Name != nil {
-		after.Name = *upd.Name
-	}
-	if upd.TargetStrength != nil {
-		after.TargetStrength = *upd.TargetStrength
-	}
-	if upd.Kind != nil {
-		after.Kind = *upd.Kind
-	}
-	if upd.Parent != nil {
-		after.Parent = *upd.Parent
-	}
+	after := upd.Apply(*u)
 	if err := after.Validate(); err != nil {
 		return nil, err
 	}
