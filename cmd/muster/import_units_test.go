@@ -36,3 +36,20 @@ func TestImportUnitsPartialFile(t *testing.T) {
 		t.Errorf("a failed import changed the roster:\n%s", diffLines(before, after))
 	}
 }
+
+// TestImportUnitsSecondRoot checks that a new unit without a parent is
+// refused once the force has its root, naming the field and the root.
+func TestImportUnitsSecondRoot(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "sqlite")
+	h.ok("", "import", "units", testdata("units.csv"))
+	before := h.snapshot()
+	r := h.run("code,name,parent,kind\nHQ2,Second command,,command\n", "import", "units", "-")
+	if r.code != 1 {
+		t.Errorf("import of a second root: exit %d, want 1\nstderr:\n%s", r.code, r.stderr)
+	}
+	matchLines(t, r.stderr, []string{`^stdin:2: parent: required; the force's root is TD$`, summary("stdin", 1)})
+	if after := h.snapshot(); after != before {
+		t.Errorf("a failed import changed the roster:\n%s", diffLines(before, after))
+	}
+}

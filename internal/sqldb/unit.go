@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -129,8 +130,9 @@ func treeOrder(units []*muster.Unit) []*muster.Unit {
 	return out
 }
 
-// CreateUnit adds a unit under its parent (or a root, for an actor who sees
-// the whole tree).
+// CreateUnit adds a unit under its parent. Only the force's first unit,
+// its root, has none, and only an actor who sees the whole tree may create
+// it.
 func (db *DB) CreateUnit(ctx context.Context, u *muster.Unit) error {
 	if err := u.Validate(); err != nil {
 		return err
@@ -149,6 +151,13 @@ func (db *DB) CreateUnit(ctx context.Context, u *muster.Unit) error {
 // insertUnit checks the parent and writes the unit and its tree rows.
 func (tx *Tx) insertUnit(ctx context.Context, u *muster.Unit) error {
 	if u.Parent == "" {
+		root, err := tx.rootCode(ctx)
+		if err != nil {
+			return err
+		}
+		if root != "" {
+			return fieldError(muster.EINVALID, "parent", "required; the force's root is %s", root)
+		}
 		if !unrestricted(tx.actor) {
 			return muster.Errorf(muster.EFORBIDDEN, "Only an administrator of the whole force may create a top-level unit.")
 		}
@@ -182,6 +191,19 @@ func (tx *Tx) insertUnit(ctx context.Context, u *muster.Unit) error {
 		return fmt.Errorf("insert unit tree: %w", err)
 	}
 	return nil
+}
+
+// rootCode returns the code of the force's root, the unit without a
+// parent, or "" while there is none.
+func (tx *Tx) rootCode(ctx context.Context) (string, error) {
+	var code string
+	err := tx.QueryRowContext(ctx, `SELECT code FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("find the root unit: %w", err)
+	}
+	return code, nil
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

@@ -88,6 +88,8 @@ func TestAPIUnits(t *testing.T) {
 				body: map[string]any{"code": "BRE-PIN-1", "name": "x", "parent": "BRE-PIN", "kind": "unit"}},
 			{name: "clerk may not create units", method: "POST", url: "/api/v1/units", token: "clerk-gom", status: 403,
 				body: map[string]any{"code": "GOM-MOZ-3", "name": "x", "parent": "GOM-MOZ", "kind": "unit"}},
+			{name: "second root", method: "POST", url: "/api/v1/units", token: "admin-token", status: 400, code: muster.EINVALID, field: "parent",
+				body: map[string]any{"code": "HQ2", "name": "x", "kind": "command"}},
 			{name: "invalid unit", method: "POST", url: "/api/v1/units", token: "admin-token", status: 400, code: muster.EINVALID, field: "kind",
 				body: map[string]any{"code": "X1", "name": "x", "parent": "TD", "kind": "battalion"}},
 			{name: "unknown JSON field", method: "POST", url: "/api/v1/units", token: "admin-token", status: 400, code: muster.EINVALID, field: "colour",
