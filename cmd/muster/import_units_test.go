@@ -53,3 +53,24 @@ func TestImportUnitsSecondRoot(t *testing.T) {
 		t.Errorf("a failed import changed the roster:\n%s", diffLines(before, after))
 	}
 }
+
+// TestImportUnitsTreeErrorsNameField checks that the problems the tree
+// rules find are reported as FILE:LINE: field: message, like the others.
+func TestImportUnitsTreeErrorsNameField(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "sqlite")
+	h.ok("", "import", "units", testdata("units.csv"))
+	before := h.snapshot()
+	r := h.run("code,parent,kind\nGOM,GOM-MOZ,region\nGOM-MOZ-1,GOM-MOZ,command\nBRE-PIN,NOWHERE,district\n", "import", "units", "-")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)
+	}
+	matchLines(t, r.stderr, []string{
+		`^stdin:2: parent: GOM-MOZ lies under GOM; a unit cannot be moved under its own subunit$`,
+		`^stdin:3: kind: a command cannot be placed under a district \(GOM-MOZ\)$`,
+		`^stdin:4: parent: unit NOWHERE does not exist$`,
+		summary("stdin", 3)})
+	if after := h.snapshot(); after != before {
+		t.Errorf("a failed import changed the roster:\n%s", diffLines(before, after))
+	}
+}

@@ -131,7 +131,7 @@ func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, present ma
 		res.Unchanged++
 		return nil
 	}
-	if err := checkScope(ctx, tx, tx.actor, before.ID, "Unit "+u.Code); err != nil {
+	if err := checkFieldScope(ctx, tx, tx.actor, before.ID, "code", "unit "+u.Code); err != nil {
 		return err
 	}
 	after, err := tx.updateUnit(ctx, before, upd)

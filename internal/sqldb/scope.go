@@ -67,6 +67,19 @@ func checkScope(ctx context.Context, q querier, a *muster.Actor, unitID int64, w
 	return nil
 }
 
+// checkFieldScope is checkScope for a unit that a field of the input
+// names (what: "unit GOM"): its error names the field.
+func checkFieldScope(ctx context.Context, q querier, a *muster.Actor, unitID int64, field, what string) error {
+	ok, err := inScope(ctx, q, a, unitID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fieldError(muster.EFORBIDDEN, field, "%s is outside your unit (%s)", what, a.Unit)
+	}
+	return nil
+}
+
 // fieldError returns an error about one field: its message names the field
 // for a person, its one detail names it for a program or an import report.
 func fieldError(code, field, format string, args ...any) error {

@@ -159,7 +159,7 @@ func (tx *Tx) insertUnit(ctx context.Context, u *muster.Unit) error {
 			return fieldError(muster.EINVALID, "parent", "required; the force's root is %s", root)
 		}
 		if !unrestricted(tx.actor) {
-			return muster.Errorf(muster.EFORBIDDEN, "Only an administrator of the whole force may create a top-level unit.")
+			return fieldError(muster.EFORBIDDEN, "parent", "required: only an administrator of the whole force may create its root")
 		}
 		u.ParentID = 0
 	} else {
@@ -167,7 +167,7 @@ func (tx *Tx) insertUnit(ctx context.Context, u *muster.Unit) error {
 		if err != nil {
 			return fieldError(muster.EINVALID, "parent", "unit %s does not exist", u.Parent)
 		}
-		if err := checkScope(ctx, tx, tx.actor, parent.ID, "Parent unit "+u.Parent); err != nil {
+		if err := checkFieldScope(ctx, tx, tx.actor, parent.ID, "parent", "unit "+u.Parent); err != nil {
 			return err
 		}
 		if u.Kind.Rank() <= parent.Kind.Rank() {

@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -38,6 +39,35 @@ func TestSecondRootRefused(t *testing.T) {
 		// The root itself imports unchanged.
 		if res, err := importUnitsCSV(t, db, ctx, "code,name,parent,kind\nTD,Territorial Defence,,command\n"); err != nil || res.Unchanged != 1 {
 			t.Fatalf("import of the root: %+v, %v", res, err)
+		}
+	})
+}
+
+// TestUnitRowErrorsNameField checks that every problem of an import row
+// that the tree rules find names its field, as UpdateUnit's errors do.
+func TestUnitRowErrorsNameField(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		ctx := sqldbtest.System()
+		_, err := db.UpdateUnit(ctx, "GOM", muster.UnitUpdate{Parent: ptr("GOM-MOZ")})
+		wantDetail(t, err, muster.ECONFLICT, 0, "parent", "own subunit")
+		commander := sqldbtest.As(t, db, muster.RoleCommander, "GOM")
+		tests := []struct {
+			ctx              context.Context
+			text, field, msg string
+		}{
+			{ctx, "code,parent\nGOM,GOM-MOZ\n", "parent", "own subunit"},
+			{ctx, "code,parent\nGOM-MOZ-1,NOWHERE\n", "parent", "unit NOWHERE does not exist"},
+			{ctx, "code,parent\nGOM-MOZ,\n", "parent", "required; the force's root is TD"},
+			{ctx, "code,kind\nGOM-MOZ-1,command\n", "kind", "a command cannot be placed under a district (GOM-MOZ)"},
+			{ctx, "code,kind\nGOM,unit\n", "kind", "its child GOM-MOZ is a district"},
+			{commander, "code,parent\nGOM-MOZ,BRE\n", "parent", "unit BRE is outside your unit (GOM)"},
+			{commander, "code,name\nBRE-PIN,Pinsk\n", "code", "unit BRE-PIN is outside your unit (GOM)"},
+			{commander, "code,name,parent,kind\nBRE-PIN-1,Pinsk 1,BRE-PIN,unit\n", "parent", "unit BRE-PIN is outside your unit (GOM)"},
+		}
+		for _, tt := range tests {
+			_, err := importUnitsCSV(t, db, tt.ctx, tt.text)
+			wantDetail(t, err, muster.EUNPROCESSABLE, 2, tt.field, tt.msg)
 		}
 	})
 }

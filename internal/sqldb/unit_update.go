@@ -41,13 +41,17 @@ func (tx *Tx) updateUnit(ctx context.Context, u *muster.Unit, upd muster.UnitUpd
 	moved := after.Parent != u.Parent
 	if moved {
 		if after.Parent == "" {
-			return nil, muster.Errorf(muster.EINVALID, "A unit cannot be made top-level; give it a parent.")
+			root, err := tx.rootCode(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return nil, fieldError(muster.EINVALID, "parent", "required; the force's root is %s", root)
 		}
 		parent, err := findUnit(ctx, tx, after.Parent)
 		if err != nil {
-			return nil, muster.Errorf(muster.EINVALID, "Parent unit %s does not exist.", after.Parent)
+			return nil, fieldError(muster.EINVALID, "parent", "unit %s does not exist", after.Parent)
 		}
-		if err := checkScope(ctx, tx, tx.actor, parent.ID, "Parent unit "+after.Parent); err != nil {
+		if err := checkFieldScope(ctx, tx, tx.actor, parent.ID, "parent", "unit "+after.Parent); err != nil {
 			return nil, err
 		}
 		var cycle int
@@ -55,7 +59,7 @@ func (tx *Tx) updateUnit(ctx context.Context, u *muster.Unit, upd muster.UnitUpd
 			return nil, err
 		}
 		if cycle > 0 {
-			return nil, muster.Errorf(muster.ECONFLICT, "Unit %s cannot be moved under its own subunit %s.", u.Code, parent.Code)
+			return nil, fieldError(muster.ECONFLICT, "parent", "%s lies under %s; a unit cannot be moved under its own subunit", parent.Code, u.Code)
 		}
 		after.ParentID = parent.ID
 	}
@@ -80,12 +84,13 @@ func (tx *Tx) updateUnit(ctx context.Context, u *muster.Unit, upd muster.UnitUpd
 // children's.
 func (tx *Tx) checkKindFits(ctx context.Context, u *muster.Unit) error {
 	if u.ParentID != 0 {
+		var parentCode string
 		var parentKind muster.UnitKind
-		if err := tx.QueryRowContext(ctx, `SELECT kind FROM units WHERE id = $1`, u.ParentID).Scan(&parentKind); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT code, kind FROM units WHERE id = $1`, u.ParentID).Scan(&parentCode, &parentKind); err != nil {
 			return err
 		}
 		if u.Kind.Rank() <= parentKind.Rank() {
-			return muster.Errorf(muster.EINVALID, "A %s cannot be placed under a %s.", u.Kind, parentKind)
+			return fieldError(muster.EINVALID, "kind", "a %s cannot be placed under a %s (%s)", u.Kind, parentKind, parentCode)
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT code, kind FROM units WHERE parent_id = $1`, u.ID)
@@ -100,7 +105,7 @@ func (tx *Tx) checkKindFits(ctx context.Context, u *muster.Unit) error {
 			return err
 		}
 		if kind.Rank() <= u.Kind.Rank() {
-			return muster.Errorf(muster.EINVALID, "Unit %s cannot become a %s: its child %s is a %s.", u.Code, u.Kind, code, kind)
+			return fieldError(muster.EINVALID, "kind", "%s cannot become a %s: its child %s is a %s", u.Code, u.Kind, code, kind)
 		}
 	}
 	return rows.Err()
