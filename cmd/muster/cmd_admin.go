@@ -11,7 +11,7 @@ import (
 
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	fs, dsn := newFlags("migrate", e)
-	if err := parse(fs, args, "migrate [-db DB]"); err != nil {
+	if err := parse(fs, args, "migrate [-db DB]", 0, 0); err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn)
@@ -29,11 +29,11 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	role := fs.String("role", "", "admin, commander, clerk, armorer or viewer")
 	unit := fs.String("unit", "", "code of the unit subtree the token is bound to")
 	name := fs.String("name", "cli", "a name to recognise the token by")
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 0, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || *role == "" || *unit == "" {
-		return &usageError{"usage: muster " + synopsis}
+	if err := need(fs, synopsis, "role", "unit"); err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -55,11 +55,11 @@ func cmdUserCreate(ctx context.Context, e *env, args []string) error {
 	role := fs.String("role", "", "admin, commander, clerk, armorer or viewer")
 	unit := fs.String("unit", "", "code of the unit subtree the user is bound to")
 	name := fs.String("name", "", "full name")
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 0, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || *login == "" || *role == "" || *unit == "" {
-		return &usageError{"usage: muster " + synopsis}
+	if err := need(fs, synopsis, "login", "role", "unit"); err != nil {
+		return err
 	}
 	password, err := bufio.NewReader(e.stdin).ReadString('\n')
 	password = strings.TrimRight(password, "\r\n")
@@ -83,12 +83,13 @@ func cmdUserCreate(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdBackup(ctx context.Context, e *env, args []string) error {
+	const synopsis = "backup [-db DB] FILE"
 	fs, dsn := newFlags("backup", e)
-	if err := parse(fs, args, "backup [-db DB] FILE"); err != nil {
+	if err := parse(fs, args, synopsis, 1, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return &usageError{"usage: muster backup [-db DB] FILE"}
+	if fs.Arg(0) == "-" {
+		return usagef(fs, synopsis, "FILE: backup writes a file; give its path, not -")
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

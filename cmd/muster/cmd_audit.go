@@ -10,11 +10,8 @@ import (
 func cmdAuditVerify(ctx context.Context, e *env, args []string) error {
 	const synopsis = "audit verify [-db DB]"
 	fs, dsn := newFlags("audit verify", e)
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 0, 0); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return &usageError{"usage: muster " + synopsis}
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

@@ -20,11 +20,11 @@ func cmdCallUpCreate(ctx context.Context, e *env, args []string) error {
 	const synopsis = `callup create [-db DB] [-template NAME] FILE   JSON as for POST /api/v1/callups; "-" reads stdin; with -template, FILE is optional`
 	fs, dsn := newFlags("callup create", e)
 	template := fs.String("template", "", "the name of a call-up template; FILE, if given, overrides its fields")
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 0, 1); err != nil {
 		return err
 	}
-	if fs.NArg() > 1 || (fs.NArg() == 0 && *template == "") {
-		return &usageError{"usage: muster " + synopsis}
+	if fs.NArg() == 0 && *template == "" {
+		return usagef(fs, synopsis, "missing FILE (or -template NAME)")
 	}
 	name, body := "template "+*template, []byte(nil)
 	if fs.NArg() == 1 {

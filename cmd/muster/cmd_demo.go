@@ -18,11 +18,12 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	fs, dsn := newFlags("demo", e)
 	n := fs.Int("members", demoMembers, "number of members")
 	seed := fs.Int64("seed", 1, "random seed; the same seed builds the same force")
-	if err := parse(fs, args, "demo [-db DB] [-members N] [-seed S]"); err != nil {
+	const synopsis = "demo [-db DB] [-members N] [-seed S]"
+	if err := parse(fs, args, synopsis, 0, 0); err != nil {
 		return err
 	}
 	if *n < 0 || *n > 10_000_000 {
-		return &usageError{"muster demo: -members must be from 0 to 10000000"}
+		return usagef(fs, synopsis, "-members must be from 0 to 10000000")
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

@@ -14,11 +14,11 @@ func cmdExportMembers(ctx context.Context, e *env, args []string) error {
 	fs, dsn := newFlags("export members", e)
 	unit := fs.String("unit", "", "only this unit's subtree")
 	format := fs.String("format", "csv", "csv or json")
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 0, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || (*format != "csv" && *format != "json") {
-		return &usageError{"usage: muster " + synopsis}
+	if *format != "csv" && *format != "json" {
+		return usagef(fs, synopsis, "-format: must be csv or json")
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -57,7 +57,7 @@ func cmdExportMembers(ctx context.Context, e *env, args []string) error {
 
 func cmdExportUnits(ctx context.Context, e *env, args []string) error {
 	fs, dsn := newFlags("export units", e)
-	if err := parse(fs, args, "export units [-db DB]"); err != nil {
+	if err := parse(fs, args, "export units [-db DB]", 0, 0); err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn)

@@ -27,11 +27,8 @@ func importFile(ctx context.Context, e *env, args []string, what string) error {
 	synopsis := "import " + what + " [-db DB] [-dry-run] FILE"
 	fs, dsn := newFlags("import "+what, e)
 	dry := fs.Bool("dry-run", false, "check and count, change nothing")
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 1, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return &usageError{"usage: muster " + synopsis}
 	}
 	in, name, size, err := openInput(e, fs.Arg(0))
 	if err != nil {

@@ -27,7 +27,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
 	delivery := addDeliveryFlags(fs)
 	expiryLeads := fs.String("expiry-leads", "60,14", "days before a qualification expires to remind its holder and their commanders, joined by commas")
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI] [-expiry-leads DAYS,...]"); err != nil {
+	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI] [-expiry-leads DAYS,...]", 0, 0); err != nil {
 		return err
 	}
 	if path := e.getenv("MUSTER_CPUPROFILE"); path != "" {

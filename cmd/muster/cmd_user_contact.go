@@ -15,11 +15,11 @@ func cmdUserContact(ctx context.Context, e *env, args []string) error {
 	login := fs.String("login", "", "login name")
 	email := fs.String("email", "", "e-mail address; empty for none")
 	phone := fs.String("phone", "", "phone number in E.164 form, such as +375291234567; empty for none")
-	if err := parse(fs, args, synopsis); err != nil {
+	if err := parse(fs, args, synopsis, 0, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 || *login == "" {
-		return &usageError{"usage: muster " + synopsis}
+	if err := need(fs, synopsis, "login"); err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

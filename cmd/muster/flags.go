@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 
@@ -22,10 +23,45 @@ func newFlags(name string, e *env) (*flag.FlagSet, *string) {
 	return fs, db
 }
 
-// parse parses args, turning every flag error into a usage error.
-func parse(fs *flag.FlagSet, args []string, synopsis string) error {
+// parse parses args and checks that from min to max arguments (FILE)
+// follow the flags and that -db is not empty, turning every problem into a
+// usage error that says what is wrong.
+func parse(fs *flag.FlagSet, args []string, synopsis string, min, max int) error {
 	if err := fs.Parse(args); err != nil {
-		return &usageError{"muster " + fs.Name() + ": " + err.Error() + "\nusage: muster " + synopsis}
+		return usagef(fs, synopsis, "%s", err)
+	}
+	if f := fs.Lookup("db"); f != nil && f.Value.String() == "" {
+		return usagef(fs, synopsis, "-db: must not be empty; give a SQLite file or a postgres:// URL")
+	}
+	rest := fs.Args()
+	switch {
+	case len(rest) < min:
+		return usagef(fs, synopsis, "missing FILE")
+	case len(rest) <= max:
+		return nil
+	case max == 0:
+		return usagef(fs, synopsis, "unexpected argument %q", rest[0])
+	}
+	for _, a := range rest[1:] {
+		if len(a) > 1 && a[0] == '-' {
+			return usagef(fs, synopsis, "flags go before FILE: %s came after it", a)
+		}
+	}
+	return usagef(fs, synopsis, "unexpected argument %q after FILE", rest[max])
+}
+
+// usagef returns the usage error of the command of fs: what is wrong, then
+// the command's synopsis.
+func usagef(fs *flag.FlagSet, synopsis, format string, args ...any) error {
+	return &usageError{"muster " + fs.Name() + ": " + fmt.Sprintf(format, args...) + "\nusage: muster " + synopsis}
+}
+
+// need returns a usage error naming the first of the flags that is empty.
+func need(fs *flag.FlagSet, synopsis string, names ...string) error {
+	for _, n := range names {
+		if fs.Lookup(n).Value.String() == "" {
+			return usagef(fs, synopsis, "-%s is required", n)
+		}
 	}
 	return nil
 }

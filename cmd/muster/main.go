@@ -66,11 +66,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return &usageError{usage}
 	}
 	cmd, rest := args[0], args[1:]
-	two := func(sub string, fn func(context.Context, *env, []string) error) error {
-		if len(rest) == 0 || rest[0] != sub {
-			return &usageError{usage}
-		}
-		return fn(ctx, e, rest[1:])
+	subcommands := map[string][]subcommand{
+		"import": {{"units", cmdImportUnits}, {"members", cmdImportMembers}},
+		"export": {{"members", cmdExportMembers}, {"units", cmdExportUnits}},
+		"token":  {{"create", cmdTokenCreate}},
+		"user":   {{"create", cmdUserCreate}, {"contact", cmdUserContact}},
+		"callup": {{"create", cmdCallUpCreate}},
+		"audit":  {{"verify", cmdAuditVerify}},
+	}
+	if subs, ok := subcommands[cmd]; ok {
+		return runSubcommand(ctx, e, cmd, rest, subs)
 	}
 	switch cmd {
 	case "serve":
@@ -79,27 +84,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDemo(ctx, e, rest)
 	case "migrate":
 		return cmdMigrate(ctx, e, rest)
-	case "import":
-		if len(rest) > 0 && rest[0] == "units" {
-			return cmdImportUnits(ctx, e, rest[1:])
-		}
-		return two("members", cmdImportMembers)
-	case "export":
-		if len(rest) > 0 && rest[0] == "units" {
-			return cmdExportUnits(ctx, e, rest[1:])
-		}
-		return two("members", cmdExportMembers)
-	case "token":
-		return two("create", cmdTokenCreate)
-	case "user":
-		if len(rest) > 0 && rest[0] == "contact" {
-			return cmdUserContact(ctx, e, rest[1:])
-		}
-		return two("create", cmdUserCreate)
-	case "callup":
-		return two("create", cmdCallUpCreate)
-	case "audit":
-		return two("verify", cmdAuditVerify)
 	case "backup":
 		return cmdBackup(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
@@ -107,6 +91,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	}
 	return &usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
+}
+
+// subcommand is one subcommand of a command, such as "units" of "import".
+type subcommand struct {
+	name string
+	run  func(context.Context, *env, []string) error
+}
+
+// runSubcommand runs the subcommand of cmd that args name, or returns a
+// usage error saying which subcommands there are.
+func runSubcommand(ctx context.Context, e *env, cmd string, args []string, subs []subcommand) error {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		if len(args) > 0 && args[0] == s.name {
+			return s.run(ctx, e, args[1:])
+		}
+		names[i] = s.name
+	}
+	what := "missing subcommand"
+	if len(args) > 0 {
+		what = fmt.Sprintf("unknown subcommand %q", args[0])
+	}
+	return &usageError{fmt.Sprintf("muster %s: %s; the subcommands are %s\n%s", cmd, what, strings.Join(names, ", "), usage)}
 }
 
 // exitCode reports err on stderr and returns the exit status: 0 success,
