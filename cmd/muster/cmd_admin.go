@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -35,6 +36,9 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	if err := need(fs, synopsis, "role", "unit"); err != nil {
 		return err
 	}
+	if err := checkRole(fs, synopsis, *role); err != nil {
+		return err
+	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err
@@ -48,6 +52,18 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// checkRole returns a usage error unless role is one of muster.Roles.
+func checkRole(fs *flag.FlagSet, synopsis, role string) error {
+	if muster.Role(role).Valid() {
+		return nil
+	}
+	names := make([]string, len(muster.Roles))
+	for i, r := range muster.Roles {
+		names[i] = string(r)
+	}
+	return usagef(fs, synopsis, "-role: %q is not a role; the roles are %s", role, strings.Join(names, ", "))
+}
+
 func cmdUserCreate(ctx context.Context, e *env, args []string) error {
 	const synopsis = "user create [-db DB] -login LOGIN -role ROLE -unit CODE [-name NAME]   (password on stdin)"
 	fs, dsn := newFlags("user create", e)
@@ -59,6 +75,9 @@ func cmdUserCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := need(fs, synopsis, "login", "role", "unit"); err != nil {
+		return err
+	}
+	if err := checkRole(fs, synopsis, *role); err != nil {
 		return err
 	}
 	password, err := bufio.NewReader(e.stdin).ReadString('\n')
