@@ -15,7 +15,7 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args, "migrate [-db DB]", 0, 0); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openOrCreateDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if *n < 0 || *n > 10_000_000 {
 		return usagef(fs, synopsis, "-members must be from 0 to 10000000")
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openOrCreateDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

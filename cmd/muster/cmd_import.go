@@ -47,7 +47,7 @@ func importFile(ctx context.Context, e *env, args []string, what string) error {
 		defer stop()
 	}
 	progress := rostercsv.NewProgress(in, size, progressOut, terminal)
-	db, err := openDB(ctx, *dsn)
+	db, err := openOrCreateDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

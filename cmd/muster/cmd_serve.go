@@ -45,7 +45,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	db, err := openDB(ctx, *dsn)
+	db, err := openOrCreateDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

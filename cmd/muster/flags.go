@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/muster-force/muster/internal/sqldb"
@@ -66,8 +68,21 @@ func need(fs *flag.FlagSet, synopsis string, names ...string) error {
 	return nil
 }
 
-// openDB opens and migrates the database.
+// openDB opens and migrates a database that exists: for a SQLite path
+// where there is no file it returns an error rather than create an empty
+// database, for the commands that need a force to work on.
 func openDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
+	if !sqldb.IsPostgres(dsn) {
+		if _, err := os.Stat(dsn); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s (muster migrate or muster demo creates one)", dsn)
+		}
+	}
+	return openOrCreateDB(ctx, dsn)
+}
+
+// openOrCreateDB opens and migrates the database, creating a SQLite file
+// that is not there: for migrate, demo, serve and import.
+func openOrCreateDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	db, err := sqldb.Open(ctx, dsn)
 	if err != nil {
 		return nil, err

@@ -47,7 +47,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	db := &DB{dsn: dsn, Now: time.Now, Logger: slog.Default()}
 	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgres(dsn) {
 		db.dialect = postgres
 		db.read, err = openPostgres(dsn)
 		db.write = db.read
@@ -70,6 +70,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	db.answers = newAnswerWriter(db)
 	return db, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database (a
+// postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // Close closes the database. Answers already queued are committed first;
