@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/sqldb"
 )
 
 func cmdMigrate(ctx context.Context, e *env, args []string) error {
@@ -20,7 +21,7 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintf(e.stdout, "%s: schema up to date\n", redact(*dsn))
+	fmt.Fprintf(e.stdout, "%s: schema up to date\n", sqldb.Redact(*dsn))
 	return nil
 }
 

@@ -83,7 +83,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if built != nil {
 		printDemoAccess(e.stdout, url, built.b)
 	} else {
-		fmt.Fprintf(e.stdout, "muster is running at %s (database %s)\n", url, redact(*dsn))
+		fmt.Fprintf(e.stdout, "muster is running at %s (database %s)\n", url, sqldb.Redact(*dsn))
 	}
 	base := strings.TrimSuffix(*publicURL, "/")
 	if base == "" {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/muster-force/muster/internal/sqldb"
 )
@@ -92,21 +91,4 @@ func openOrCreateDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		return nil, err
 	}
 	return db, nil
-}
-
-// redact hides the password of a postgres:// URL for printing.
-func redact(dsn string) string {
-	scheme, rest, ok := strings.Cut(dsn, "://")
-	if !ok {
-		return dsn
-	}
-	creds, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return dsn
-	}
-	user, _, hasPass := strings.Cut(creds, ":")
-	if !hasPass {
-		return dsn
-	}
-	return scheme + "://" + user + ":***@" + host
 }

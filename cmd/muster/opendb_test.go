@@ -44,3 +44,26 @@ func TestReadOnlyCommandsNeedDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenErrorOneLine runs commands against databases that cannot be
+// opened: each failure is one line naming the database, without its
+// password, and the reason.
+func TestOpenErrorOneLine(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")
+	tests := []struct {
+		dsn  string
+		want string
+	}{
+		{"postgres://muster:s3cret@127.0.0.1:1,127.0.0.1:2/x?sslmode=disable",
+			`^muster: cannot open database postgres://muster:\*\*\*@127\.0\.0\.1:1,127\.0\.0\.1:2/x\?sslmode=disable: .*connection refused.*$`},
+		{dir, `^muster: cannot open database ` + regexp.QuoteMeta(dir) + `: unable to open database file.*$`},
+	}
+	for _, tt := range tests {
+		r := runMuster(t, nil, "", "migrate", "-db", tt.dsn)
+		if r.code != 1 {
+			t.Errorf("migrate -db %s: exit %d, want 1\nstderr:\n%s", tt.dsn, r.code, r.stderr)
+		}
+		matchLines(t, r.stderr, []string{tt.want})
+	}
+}

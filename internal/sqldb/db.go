@@ -10,7 +10,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -40,7 +39,8 @@ type DB struct {
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,
-// or a SQLite file path. It does not migrate; call Migrate.
+// or a SQLite file path. It does not migrate; call Migrate. An error
+// opening or reaching the database is one line naming it (see Redact).
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	if dsn == "" {
 		return nil, muster.Errorf(muster.EINVALID, "no database given")
@@ -60,13 +60,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, &openError{dsn, err}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.write.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s database: %w", db.dialect, err)
+		return nil, &openError{dsn, err}
 	}
 	db.answers = newAnswerWriter(db)
 	return db, nil

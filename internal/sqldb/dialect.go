@@ -3,7 +3,6 @@ package sqldb
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -51,7 +50,7 @@ const walSizeLimit = 128 << 20
 // checkpointer's one connection on the file.
 func openSQLite(path string) (read, write, checkpoint *sql.DB, err error) {
 	if strings.ContainsAny(path, "?#") {
-		return nil, nil, nil, fmt.Errorf("sqlite path %q must not contain '?' or '#'", path)
+		return nil, nil, nil, errors.New("a SQLite path must not contain '?' or '#'")
 	}
 	file := "file:" + url.PathEscape(path)
 	open := func(params, setup string) *sql.DB {
