@@ -14,13 +14,34 @@ type Date struct {
 // DateLayout is how dates are written in CSV, JSON and the database.
 const DateLayout = "2006-01-02"
 
-// ParseDate parses "YYYY-MM-DD", refusing impossible dates such as 2023-02-30.
+// ParseDate parses "YYYY-MM-DD", refusing impossible dates such as
+// 2023-02-30. Its EINVALID error says which, as DateProblem does.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return Date{}, Errorf(EINVALID, "%q is not a date of the form YYYY-MM-DD", s)
+		return Date{}, Errorf(EINVALID, "%q is %s", s, DateProblem(s))
 	}
 	return Date{t: t}, nil
+}
+
+// DateProblem says why ParseDate refuses s: "not a real date" when s has
+// the form YYYY-MM-DD but names no day (2023-02-30, 2023-13-01), "not a
+// date of the form YYYY-MM-DD" otherwise.
+func DateProblem(s string) string {
+	const malformed = "not a date of the form YYYY-MM-DD"
+	if len(s) != len(DateLayout) {
+		return malformed
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return malformed
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return malformed
+		}
+	}
+	return "not a real date"
 }
 
 // DateOf returns the calendar date of t in t's location.

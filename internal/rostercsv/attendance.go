@@ -82,7 +82,7 @@ func setMark(m *muster.Mark, c int, v string) string {
 		}
 		d, err := muster.ParseDate(v)
 		if err != nil {
-			return "not a date of the form YYYY-MM-DD: " + quote(v)
+			return muster.DateProblem(v) + ": " + quote(v)
 		}
 		m.Date = d
 	case colMarkPresent:

@@ -51,6 +51,7 @@ func TestMarkProblems(t *testing.T) {
 	for _, tc := range []struct{ row, want string }{
 		{",2027-01-08,1,8", "line 2: service_number: required"},
 		{"G1,08.01.2027,1,8", `line 2: date: not a date of the form YYYY-MM-DD: "08.01.2027"`},
+		{"G1,2027-02-29,1,8", `line 2: date: not a real date: "2027-02-29"`},
 		{"G1,,1,8", "line 2: date: required, a date such as 2027-01-08"},
 		{"G1,2027-01-08,maybe,8", `line 2: present: must be 1 or 0 (also true/false, yes/no, present/absent): "maybe"`},
 		{"G1,2027-01-08,1,eight", `line 2: hours: not a number of hours: "eight"`},

@@ -104,7 +104,7 @@ func setMember(m *muster.Member, c int, v string) []string {
 		}
 		d, err := muster.ParseDate(v)
 		if err != nil {
-			return []string{"not a date of the form YYYY-MM-DD: " + quote(v)}
+			return []string{muster.DateProblem(v) + ": " + quote(v)}
 		}
 		m.BirthDate = d
 	case colUnit:
@@ -162,7 +162,7 @@ func parseQualifications(v string) ([]muster.MemberQualification, []string) {
 		case hasExpiry:
 			d, err := muster.ParseDate(expiry)
 			if err != nil {
-				msgs = append(msgs, fmt.Sprintf("expiry of %s is not a date of the form YYYY-MM-DD: %s", code, quote(expiry)))
+				msgs = append(msgs, fmt.Sprintf("expiry of %s is %s: %s", code, muster.DateProblem(expiry), quote(expiry)))
 				continue
 			}
 			q.Expires = d

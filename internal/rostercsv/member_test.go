@@ -75,7 +75,7 @@ func TestMemberFieldProblems(t *testing.T) {
 		field, value string
 		message      string // exact; "" accepts any message (it comes from Member.Validate)
 	}{
-		{"birth_date", "1990-02-30", `not a date of the form YYYY-MM-DD: "1990-02-30"`},
+		{"birth_date", "1990-02-30", `not a real date: "1990-02-30"`},
 		{"birth_date", "31.01.1990", `not a date of the form YYYY-MM-DD: "31.01.1990"`},
 		{"birth_date", "2030-01-01", "is in the future"},
 		{"birth_date", "", "required"},
@@ -87,7 +87,8 @@ func TestMemberFieldProblems(t *testing.T) {
 		{"email", "piotr example.by", `not an e-mail address: "piotr example.by"`},
 		{"qualifications", "DRV-B;;FA", `item 2 is empty; write CODE or CODE:YYYY-MM-DD joined by ";"`},
 		{"qualifications", "DRV-B;", `item 2 is empty; write CODE or CODE:YYYY-MM-DD joined by ";"`},
-		{"qualifications", "FA:2025-13-01", `expiry of FA is not a date of the form YYYY-MM-DD: "2025-13-01"`},
+		{"qualifications", "FA:2025-13-01", `expiry of FA is not a real date: "2025-13-01"`},
+		{"qualifications", "FA:2025-1-01", `expiry of FA is not a date of the form YYYY-MM-DD: "2025-1-01"`},
 		{"qualifications", "FA:", `expiry of FA is not a date of the form YYYY-MM-DD: ""`},
 		{"qualifications", "first aid", "not a qualification code: first aid"},
 		{"qualifications", " :2026-01-01", `item 1 has no code: ":2026-01-01"`},

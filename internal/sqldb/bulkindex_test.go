@@ -143,7 +143,7 @@ func TestInitialLoadReportsRepeats(t *testing.T) {
 		got = append(got, fmt.Sprintf("%d %s: %s", d.Line, d.Field, d.Message))
 	}
 	want := []string{
-		`3 birth_date: not a date of the form YYYY-MM-DD: "1980-02-30"`,
+		`3 birth_date: not a real date: "1980-02-30"`,
 		"4 service_number: A1 appears more than once in the file (first on line 2)",
 		"5 service_number: B1 appears more than once in the file (first on line 3)",
 		"6 service_number: must be 1–32 letters, digits or '-'",

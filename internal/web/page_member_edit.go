@@ -63,7 +63,7 @@ func (f *memberForm) update() muster.MemberUpdate {
 	st := muster.MemberStatus(f.Status)
 	upd.Status = &st
 	if d, err := muster.ParseDate(f.BirthDate); err != nil {
-		f.Errors["birth_date"] = "must be a date of the form YYYY-MM-DD"
+		f.Errors["birth_date"] = muster.DateProblem(f.BirthDate)
 	} else {
 		upd.BirthDate = &d
 	}
@@ -102,9 +102,10 @@ func parseQualifications(s string) ([]muster.MemberQualification, string) {
 			continue
 		}
 		if hasDate {
-			d, err := muster.ParseDate(strings.TrimSpace(date))
+			date = strings.TrimSpace(date)
+			d, err := muster.ParseDate(date)
 			if err != nil {
-				return nil, q.Code + ": the expiry must be a date of the form YYYY-MM-DD"
+				return nil, q.Code + ": the expiry is " + muster.DateProblem(date)
 			}
 			q.Expires = d
 		}
