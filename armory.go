@@ -26,11 +26,12 @@ type ItemType struct {
 // Validate checks the item type's fields.
 func (t *ItemType) Validate() error {
 	t.Name = strings.TrimSpace(t.Name)
+	name := textProblem(t.Name, 200, true)
 	switch {
 	case !ValidCode(t.Code):
 		return invalidField("code", "required, 1–32 letters, digits, '.', '_' or '-'")
-	case t.Name == "" || len(t.Name) > 200:
-		return invalidField("name", "required, at most 200 bytes")
+	case name != "":
+		return invalidField("name", name)
 	case t.Kind != Serialised && t.Kind != Consumable:
 		return invalidField("kind", "must be serialised or consumable")
 	}
@@ -120,6 +121,7 @@ type StockMovement struct {
 // member (an issue or a return).
 func (m *StockMovement) Validate(issue bool) error {
 	m.Lot, m.Note = strings.TrimSpace(m.Lot), strings.TrimSpace(m.Note)
+	note := textProblem(m.Note, 500, false)
 	switch {
 	case !ValidCode(m.Armory):
 		return invalidField("armory", "required, the code of the armory's unit")
@@ -133,8 +135,8 @@ func (m *StockMovement) Validate(issue bool) error {
 		return invalidField("service_number", "required, a service number")
 	case m.ToArmory != "" && (!ValidCode(m.ToArmory) || m.ToArmory == m.Armory):
 		return invalidField("to_armory", "the code of another armory's unit")
-	case len(m.Note) > 500:
-		return invalidField("note", "at most 500 bytes")
+	case note != "":
+		return invalidField("note", note)
 	}
 	return nil
 }

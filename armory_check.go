@@ -39,6 +39,7 @@ type ArmoryCheckInput struct {
 // Validate checks the input against now: the deadline must lie ahead.
 func (in *ArmoryCheckInput) Validate(now time.Time) error {
 	in.Note = strings.TrimSpace(in.Note)
+	note := textProblem(in.Note, 500, false)
 	switch {
 	case !ValidCode(in.Unit):
 		return invalidField("unit", "required, the code of the unit whose subtree is checked")
@@ -46,8 +47,8 @@ func (in *ArmoryCheckInput) Validate(now time.Time) error {
 		return invalidField("deadline", "required, an RFC 3339 time")
 	case !in.Deadline.After(now):
 		return invalidField("deadline", "must lie in the future")
-	case len(in.Note) > 500:
-		return invalidField("note", "at most 500 bytes")
+	case note != "":
+		return invalidField("note", note)
 	}
 	return nil
 }

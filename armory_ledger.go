@@ -91,6 +91,7 @@ type ItemMove struct {
 // Validate checks the movement's fields.
 func (m *Movement) Validate() error {
 	m.Note = strings.TrimSpace(m.Note)
+	note := textProblem(m.Note, 500, false)
 	if _, ok := itemMoves[m.Kind]; !ok {
 		return invalidField("kind", "must be one of "+strings.Join(itemMoveNames(), ", "))
 	}
@@ -103,8 +104,8 @@ func (m *Movement) Validate() error {
 		return invalidField("to_armory", "required for a transfer, the code of the receiving armory's unit")
 	case m.Kind != MoveTransfer && m.ToArmory != "":
 		return invalidField("to_armory", "only for a transfer")
-	case len(m.Note) > 500:
-		return invalidField("note", "at most 500 bytes")
+	case note != "":
+		return invalidField("note", note)
 	}
 	return nil
 }

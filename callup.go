@@ -2,7 +2,6 @@ package muster
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -75,8 +74,8 @@ type CallUp struct {
 func (c *CallUp) Validate(now time.Time) error {
 	var details []ErrorDetail
 	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
-	if strings.TrimSpace(c.Title) == "" || len(c.Title) > 200 {
-		bad("title", "required, at most 200 bytes")
+	if p := textProblem(c.Title, 200, true); p != "" {
+		bad("title", p)
 	}
 	if !oneOf(c.Kind, CallUpKinds) {
 		bad("kind", "must be one of exercise, emergency, mobilisation, civil")
@@ -94,11 +93,11 @@ func (c *CallUp) Validate(now time.Time) error {
 			bad("filter.qualifications", "not a qualification code: "+q)
 		}
 	}
-	if strings.TrimSpace(c.Message) == "" || len(c.Message) > 1000 {
-		bad("message", "required, at most 1000 bytes")
+	if p := textProblem(c.Message, 1000, true); p != "" {
+		bad("message", p)
 	}
-	if len(c.AssemblyPoint) > 300 {
-		bad("assembly_point", "at most 300 bytes")
+	if p := textProblem(c.AssemblyPoint, 300, false); p != "" {
+		bad("assembly_point", p)
 	}
 	if c.ReportBy.IsZero() {
 		bad("report_by", "required, a time such as 2026-11-24T08:00:00+03:00")
@@ -161,7 +160,7 @@ type AnswerWriterStats struct {
 }
 
 // Validate checks an answer: late needs an ETA (1–2880 minutes), no may
-// carry a reason of at most 500 bytes.
+// carry a reason of at most 500 characters.
 func (a *Answer) Validate() error {
 	switch a.Answer {
 	case AnswerYes:
@@ -177,8 +176,8 @@ func (a *Answer) Validate() error {
 		return &Error{Code: EINVALID, Message: "answer: must be yes, late or no",
 			Details: []ErrorDetail{{Field: "answer", Message: "must be yes, late or no"}}}
 	}
-	if len(a.Reason) > 500 {
-		return &Error{Code: EINVALID, Message: "reason: at most 500 bytes", Details: []ErrorDetail{{Field: "reason", Message: "at most 500 bytes"}}}
+	if p := textProblem(a.Reason, 500, false); p != "" {
+		return FieldError("reason", p)
 	}
 	return nil
 }

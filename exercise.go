@@ -50,8 +50,8 @@ func (e *Exercise) Validate() error {
 	var details []ErrorDetail
 	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
 	e.Title, e.Location, e.Lead = strings.TrimSpace(e.Title), strings.TrimSpace(e.Location), strings.TrimSpace(e.Lead)
-	if e.Title == "" || len(e.Title) > 200 {
-		bad("title", "required, at most 200 bytes")
+	if p := textProblem(e.Title, 200, true); p != "" {
+		bad("title", p)
 	}
 	if !ValidCode(e.Unit) {
 		bad("unit", "required, a unit code")
@@ -66,11 +66,11 @@ func (e *Exercise) Validate() error {
 	case e.Days() > MaxExerciseDays:
 		bad("end", fmt.Sprintf("an exercise lasts at most %d days; this one would last %d", MaxExerciseDays, e.Days()))
 	}
-	if len(e.Location) > 300 {
-		bad("location", "at most 300 bytes")
+	if p := textProblem(e.Location, 300, false); p != "" {
+		bad("location", p)
 	}
-	if len(e.Lead) > 300 {
-		bad("lead", "at most 300 bytes")
+	if p := textProblem(e.Lead, 300, false); p != "" {
+		bad("lead", p)
 	}
 	for _, l := range []struct {
 		field string
@@ -80,11 +80,12 @@ func (e *Exercise) Validate() error {
 		out := []string{}
 		for _, s := range *l.list {
 			s = strings.TrimSpace(s)
+			p := textProblem(s, l.max, false)
 			switch {
 			case s == "":
 				continue
-			case len(s) > l.max:
-				bad(l.field, fmt.Sprintf("each at most %d bytes", l.max))
+			case p != "":
+				bad(l.field, "each "+p)
 			case slices.Contains(out, s):
 				bad(l.field, "repeated: "+s)
 			}

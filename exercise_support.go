@@ -24,8 +24,8 @@ func (s *LodgingSite) Free() int { return max(s.Capacity-s.Occupied, 0) }
 // Validate checks the site's name and capacity.
 func (s *LodgingSite) Validate() error {
 	s.Name = strings.TrimSpace(s.Name)
-	if s.Name == "" || len(s.Name) > 200 {
-		return fieldInvalid("name", "required, at most 200 bytes")
+	if p := textProblem(s.Name, 200, true); p != "" {
+		return fieldInvalid("name", p)
 	}
 	if s.Capacity < 1 || s.Capacity > MaxSupportQuantity {
 		return fieldInvalid("capacity", "must be from 1 to 100000 beds")
@@ -98,8 +98,8 @@ func (a *MealAdjustment) Validate() error {
 			return fieldInvalid(m.field, "extra portions must be from 0 to 100000")
 		}
 	}
-	if len(a.Note) > 500 {
-		return fieldInvalid("note", "at most 500 bytes")
+	if p := textProblem(a.Note, 500, false); p != "" {
+		return fieldInvalid("note", p)
 	}
 	return nil
 }
@@ -127,8 +127,8 @@ type KitItem struct {
 // Validate checks the item's name and quantity.
 func (k *KitItem) Validate() error {
 	k.Name = strings.TrimSpace(k.Name)
-	if k.Name == "" || len(k.Name) > 100 {
-		return fieldInvalid("name", "required, at most 100 bytes")
+	if p := textProblem(k.Name, 100, true); p != "" {
+		return fieldInvalid("name", p)
 	}
 	if k.PerParticipant < 1 || k.PerParticipant > 100 {
 		return fieldInvalid("per_participant", "must be from 1 to 100")
@@ -211,8 +211,8 @@ type ParticipantNote struct {
 // Validate checks the note's text.
 func (n *ParticipantNote) Validate() error {
 	n.Text = strings.TrimSpace(n.Text)
-	if n.Text == "" || len(n.Text) > 2000 {
-		return fieldInvalid("text", "required, at most 2000 bytes")
+	if p := textProblem(n.Text, 2000, true); p != "" {
+		return fieldInvalid("text", p)
 	}
 	return nil
 }

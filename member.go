@@ -132,11 +132,11 @@ func (m *Member) Validate(today Date) error {
 	if !ValidServiceNumber(m.ServiceNumber) {
 		bad("service_number", "must be 1–32 letters, digits or '-'")
 	}
-	if strings.TrimSpace(m.FamilyName) == "" || len(m.FamilyName) > 100 {
-		bad("family_name", "required, at most 100 bytes")
+	if p := textProblem(m.FamilyName, 100, true); p != "" {
+		bad("family_name", p)
 	}
-	if strings.TrimSpace(m.GivenName) == "" || len(m.GivenName) > 100 {
-		bad("given_name", "required, at most 100 bytes")
+	if p := textProblem(m.GivenName, 100, true); p != "" {
+		bad("given_name", p)
 	}
 	switch {
 	case m.BirthDate.IsZero():
@@ -149,15 +149,15 @@ func (m *Member) Validate(today Date) error {
 	if !ValidCode(m.Unit) {
 		bad("unit", "required, a unit code")
 	}
-	if len(m.Position) > 200 {
-		bad("position", "at most 200 bytes")
+	if p := textProblem(m.Position, 200, false); p != "" {
+		bad("position", p)
 	}
 	if !m.Status.Valid() {
 		bad("status", "must be one of applicant, active, reserve, inactive, discharged")
 	}
 	details = append(details, contactDetails(m.Phone, m.Email)...)
-	if len(m.Employer) > 200 {
-		bad("employer", "at most 200 bytes")
+	if p := textProblem(m.Employer, 200, false); p != "" {
+		bad("employer", p)
 	}
 	seen := map[string]bool{}
 	for _, q := range m.Qualifications {

@@ -1,9 +1,6 @@
 package muster
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // Qualification is an entry of the qualification catalogue, such as a
 // driving licence class or a rifle marksmanship course. ValidityMonths is how
@@ -19,8 +16,8 @@ func (q *Qualification) Validate() error {
 	if !ValidCode(q.Code) {
 		return Errorf(EINVALID, "qualification code must be 1–32 letters, digits, '.', '_' or '-'")
 	}
-	if strings.TrimSpace(q.Name) == "" || len(q.Name) > 200 {
-		return Errorf(EINVALID, "qualification name is required, at most 200 bytes")
+	if p := textProblem(q.Name, 200, true); p != "" {
+		return Errorf(EINVALID, "qualification name: %s", p)
 	}
 	if q.ValidityMonths < 0 || q.ValidityMonths > 1200 {
 		return Errorf(EINVALID, "validity_months must be from 0 to 1200")

@@ -19,7 +19,7 @@ type Unavailability struct {
 }
 
 // Validate checks the period: both ends given, To after From, at most
-// ten years long, and a reason of at most 200 bytes.
+// ten years long, and a reason of at most 200 characters.
 func (u *Unavailability) Validate() error {
 	var details []ErrorDetail
 	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
@@ -34,8 +34,8 @@ func (u *Unavailability) Validate() error {
 		bad("to", "at most ten years after from")
 	}
 	u.Reason = strings.TrimSpace(u.Reason)
-	if u.Reason == "" || len(u.Reason) > 200 {
-		bad("reason", "required, at most 200 bytes, such as abroad, hospital, studies")
+	if p := textProblem(u.Reason, 200, true); p != "" {
+		bad("reason", p+", such as abroad, hospital, studies")
 	}
 	if len(details) > 0 {
 		return &Error{Code: EINVALID, Message: "invalid period: " + details[0].String(), Details: details}

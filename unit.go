@@ -75,8 +75,8 @@ func (u *Unit) Validate() error {
 	if !ValidCode(u.Code) {
 		details = append(details, ErrorDetail{Field: "code", Message: "must be 1–32 letters, digits, '.', '_' or '-'"})
 	}
-	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
-		details = append(details, ErrorDetail{Field: "name", Message: "required, at most 200 bytes"})
+	if p := textProblem(u.Name, 200, true); p != "" {
+		details = append(details, ErrorDetail{Field: "name", Message: p})
 	}
 	if u.Parent != "" && !ValidCode(u.Parent) {
 		details = append(details, ErrorDetail{Field: "parent", Message: "not a valid unit code"})
