@@ -26,7 +26,7 @@ type ItemType struct {
 // Validate checks the item type's fields.
 func (t *ItemType) Validate() error {
 	t.Name = strings.TrimSpace(t.Name)
-	name := textProblem(t.Name, 200, true)
+	name := lineProblem(t.Name, 200, true)
 	switch {
 	case !ValidCode(t.Code):
 		return invalidField("code", "required, 1–32 letters, digits, '.', '_' or '-'")
@@ -121,7 +121,7 @@ type StockMovement struct {
 // member (an issue or a return).
 func (m *StockMovement) Validate(issue bool) error {
 	m.Lot, m.Note = strings.TrimSpace(m.Lot), strings.TrimSpace(m.Note)
-	note := textProblem(m.Note, 500, false)
+	note := lineProblem(m.Note, 500, false)
 	switch {
 	case !ValidCode(m.Armory):
 		return invalidField("armory", "required, the code of the armory's unit")

@@ -39,7 +39,7 @@ type ArmoryCheckInput struct {
 // Validate checks the input against now: the deadline must lie ahead.
 func (in *ArmoryCheckInput) Validate(now time.Time) error {
 	in.Note = strings.TrimSpace(in.Note)
-	note := textProblem(in.Note, 500, false)
+	note := lineProblem(in.Note, 500, false)
 	switch {
 	case !ValidCode(in.Unit):
 		return invalidField("unit", "required, the code of the unit whose subtree is checked")

@@ -91,7 +91,7 @@ type ItemMove struct {
 // Validate checks the movement's fields.
 func (m *Movement) Validate() error {
 	m.Note = strings.TrimSpace(m.Note)
-	note := textProblem(m.Note, 500, false)
+	note := lineProblem(m.Note, 500, false)
 	if _, ok := itemMoves[m.Kind]; !ok {
 		return invalidField("kind", "must be one of "+strings.Join(itemMoveNames(), ", "))
 	}

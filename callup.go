@@ -74,7 +74,7 @@ type CallUp struct {
 func (c *CallUp) Validate(now time.Time) error {
 	var details []ErrorDetail
 	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
-	if p := textProblem(c.Title, 200, true); p != "" {
+	if p := lineProblem(c.Title, 200, true); p != "" {
 		bad("title", p)
 	}
 	if !oneOf(c.Kind, CallUpKinds) {
@@ -96,7 +96,7 @@ func (c *CallUp) Validate(now time.Time) error {
 	if p := textProblem(c.Message, 1000, true); p != "" {
 		bad("message", p)
 	}
-	if p := textProblem(c.AssemblyPoint, 300, false); p != "" {
+	if p := lineProblem(c.AssemblyPoint, 300, false); p != "" {
 		bad("assembly_point", p)
 	}
 	if c.ReportBy.IsZero() {
@@ -176,7 +176,7 @@ func (a *Answer) Validate() error {
 		return &Error{Code: EINVALID, Message: "answer: must be yes, late or no",
 			Details: []ErrorDetail{{Field: "answer", Message: "must be yes, late or no"}}}
 	}
-	if p := textProblem(a.Reason, 500, false); p != "" {
+	if p := lineProblem(a.Reason, 500, false); p != "" {
 		return FieldError("reason", p)
 	}
 	return nil

@@ -50,7 +50,7 @@ func (e *Exercise) Validate() error {
 	var details []ErrorDetail
 	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
 	e.Title, e.Location, e.Lead = strings.TrimSpace(e.Title), strings.TrimSpace(e.Location), strings.TrimSpace(e.Lead)
-	if p := textProblem(e.Title, 200, true); p != "" {
+	if p := lineProblem(e.Title, 200, true); p != "" {
 		bad("title", p)
 	}
 	if !ValidCode(e.Unit) {
@@ -66,10 +66,10 @@ func (e *Exercise) Validate() error {
 	case e.Days() > MaxExerciseDays:
 		bad("end", fmt.Sprintf("an exercise lasts at most %d days; this one would last %d", MaxExerciseDays, e.Days()))
 	}
-	if p := textProblem(e.Location, 300, false); p != "" {
+	if p := lineProblem(e.Location, 300, false); p != "" {
 		bad("location", p)
 	}
-	if p := textProblem(e.Lead, 300, false); p != "" {
+	if p := lineProblem(e.Lead, 300, false); p != "" {
 		bad("lead", p)
 	}
 	for _, l := range []struct {
@@ -80,7 +80,7 @@ func (e *Exercise) Validate() error {
 		out := []string{}
 		for _, s := range *l.list {
 			s = strings.TrimSpace(s)
-			p := textProblem(s, l.max, false)
+			p := lineProblem(s, l.max, false)
 			switch {
 			case s == "":
 				continue

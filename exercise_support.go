@@ -24,7 +24,7 @@ func (s *LodgingSite) Free() int { return max(s.Capacity-s.Occupied, 0) }
 // Validate checks the site's name and capacity.
 func (s *LodgingSite) Validate() error {
 	s.Name = strings.TrimSpace(s.Name)
-	if p := textProblem(s.Name, 200, true); p != "" {
+	if p := lineProblem(s.Name, 200, true); p != "" {
 		return fieldInvalid("name", p)
 	}
 	if s.Capacity < 1 || s.Capacity > MaxSupportQuantity {
@@ -98,7 +98,7 @@ func (a *MealAdjustment) Validate() error {
 			return fieldInvalid(m.field, "extra portions must be from 0 to 100000")
 		}
 	}
-	if p := textProblem(a.Note, 500, false); p != "" {
+	if p := lineProblem(a.Note, 500, false); p != "" {
 		return fieldInvalid("note", p)
 	}
 	return nil
@@ -127,7 +127,7 @@ type KitItem struct {
 // Validate checks the item's name and quantity.
 func (k *KitItem) Validate() error {
 	k.Name = strings.TrimSpace(k.Name)
-	if p := textProblem(k.Name, 100, true); p != "" {
+	if p := lineProblem(k.Name, 100, true); p != "" {
 		return fieldInvalid("name", p)
 	}
 	if k.PerParticipant < 1 || k.PerParticipant > 100 {

@@ -97,9 +97,10 @@ func ValidPhone(s string) bool {
 
 // ValidEmail reports whether s looks like an e-mail address.
 // The address needs one '@' with text before it, and a domain with a dot
-// that neither starts nor ends it; white space and <>,;" are refused.
+// that neither starts nor ends it; spaces, control characters and <>,;"
+// are refused.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
+	if len(s) > 254 || strings.ContainsAny(s, " <>,;\"") || hasControl(s, false) {
 		return false
 	}
 	local, domain, ok := strings.Cut(s, "@")
@@ -114,11 +115,20 @@ func ValidEmail(s string) bool {
 // member's or a staff user's, returning one detail per bad one.
 func contactDetails(phone, email string) []ErrorDetail {
 	var details []ErrorDetail
-	if phone != "" && !ValidPhone(phone) {
-		details = append(details, ErrorDetail{Field: "phone", Message: "must be in E.164 form, such as +375291234567"})
+	bad := func(field, msg string) { details = append(details, ErrorDetail{Field: field, Message: msg}) }
+	switch {
+	case phone == "":
+	case hasControl(phone, false):
+		bad("phone", ControlProblem)
+	case !ValidPhone(phone):
+		bad("phone", "must be in E.164 form, such as +375291234567")
 	}
-	if email != "" && !ValidEmail(email) {
-		details = append(details, ErrorDetail{Field: "email", Message: "not an e-mail address"})
+	switch {
+	case email == "":
+	case hasControl(email, false):
+		bad("email", ControlProblem)
+	case !ValidEmail(email):
+		bad("email", "not an e-mail address")
 	}
 	return details
 }
@@ -132,10 +142,10 @@ func (m *Member) Validate(today Date) error {
 	if !ValidServiceNumber(m.ServiceNumber) {
 		bad("service_number", "must be 1–32 letters, digits or '-'")
 	}
-	if p := textProblem(m.FamilyName, 100, true); p != "" {
+	if p := lineProblem(m.FamilyName, 100, true); p != "" {
 		bad("family_name", p)
 	}
-	if p := textProblem(m.GivenName, 100, true); p != "" {
+	if p := lineProblem(m.GivenName, 100, true); p != "" {
 		bad("given_name", p)
 	}
 	switch {
@@ -149,15 +159,20 @@ func (m *Member) Validate(today Date) error {
 	if !ValidCode(m.Unit) {
 		bad("unit", "required, a unit code")
 	}
-	if p := textProblem(m.Position, 200, false); p != "" {
+	if p := lineProblem(m.Position, 200, false); p != "" {
 		bad("position", p)
 	}
 	if !m.Status.Valid() {
 		bad("status", "must be one of applicant, active, reserve, inactive, discharged")
 	}
 	details = append(details, contactDetails(m.Phone, m.Email)...)
-	if p := textProblem(m.Employer, 200, false); p != "" {
+	if p := lineProblem(m.Employer, 200, false); p != "" {
 		bad("employer", p)
+	}
+	for _, as := range m.Assignments {
+		if p := lineProblem(as.Position, 200, false); p != "" {
+			bad("assignments", "position: "+p)
+		}
 	}
 	seen := map[string]bool{}
 	for _, q := range m.Qualifications {

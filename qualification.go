@@ -16,7 +16,7 @@ func (q *Qualification) Validate() error {
 	if !ValidCode(q.Code) {
 		return Errorf(EINVALID, "qualification code must be 1–32 letters, digits, '.', '_' or '-'")
 	}
-	if p := textProblem(q.Name, 200, true); p != "" {
+	if p := lineProblem(q.Name, 200, true); p != "" {
 		return Errorf(EINVALID, "qualification name: %s", p)
 	}
 	if q.ValidityMonths < 0 || q.ValidityMonths > 1200 {

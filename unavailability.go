@@ -34,7 +34,11 @@ func (u *Unavailability) Validate() error {
 		bad("to", "at most ten years after from")
 	}
 	u.Reason = strings.TrimSpace(u.Reason)
-	if p := textProblem(u.Reason, 200, true); p != "" {
+	switch p := lineProblem(u.Reason, 200, true); p {
+	case "":
+	case ControlProblem:
+		bad("reason", p)
+	default:
 		bad("reason", p+", such as abroad, hospital, studies")
 	}
 	if len(details) > 0 {

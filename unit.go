@@ -75,7 +75,7 @@ func (u *Unit) Validate() error {
 	if !ValidCode(u.Code) {
 		details = append(details, ErrorDetail{Field: "code", Message: "must be 1–32 letters, digits, '.', '_' or '-'"})
 	}
-	if p := textProblem(u.Name, 200, true); p != "" {
+	if p := lineProblem(u.Name, 200, true); p != "" {
 		details = append(details, ErrorDetail{Field: "name", Message: p})
 	}
 	if u.Parent != "" && !ValidCode(u.Parent) {

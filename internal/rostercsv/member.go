@@ -79,6 +79,9 @@ func (mr *MemberReader) Next() (*muster.MemberRecord, error) {
 // validateMessage returns a message of Member.Validate about column c of m,
 // made more specific where the reader knows better.
 func validateMessage(m *muster.Member, c int, msg string) string {
+	if msg == muster.ControlProblem {
+		return msg
+	}
 	switch c {
 	case colPhone:
 		return "not a phone number in E.164 form such as +375291234567: " + quote(m.Phone)

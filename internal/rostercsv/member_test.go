@@ -99,6 +99,13 @@ func TestMemberFieldProblems(t *testing.T) {
 		{"given_name", " ", ""},
 		{"unit", "", ""},
 		{"employer", "\xc0\xaf", "not valid UTF-8; save the file as CSV UTF-8"},
+		{"family_name", "Iva\x00nov", "must not contain control characters"},
+		{"family_name", "Iva\tnov", "must not contain control characters"},
+		{"given_name", "Piotr\x07", "must not contain control characters"},
+		{"position", "rifle\x7fman", "must not contain control characters"},
+		{"employer", "\"MTZ\r\nshop 3\"", "must not contain control characters"},
+		{"phone", "+37529\x001234567", "must not contain control characters"},
+		{"email", "piotr\x1b@example.by", "must not contain control characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field+"="+tt.value, func(t *testing.T) {
@@ -195,13 +202,13 @@ func TestMemberQuotedFields(t *testing.T) {
 
 func TestMemberMalformedRows(t *testing.T) {
 	src := "service_number,family_name,position\n" +
-		"A-1,Ivanov,\"multi\nline\nposition\"\n" + // lines 2-4
+		"A-1,Ivanov,\"multi\nline\nposition\"\n" + // lines 2-4: a position may not hold line breaks
 		"A-2,Petrov\n" + // 5: too few fields
 		"A-3,Pet\"rov,x\n" + // 6: bare quote
 		"A-4,Sidorov,x,y\n" + // 7: too many fields
 		"A-5,\"Kozlov\"x,y\n" + // 8: quote inside a quoted field
-		"A 6,Novik,\"x\ny\"\n" + // 9-10: bad service number
-		"A-7,\"never closed\n" // 11
+		"A 6,Novik,\"x y\"\n" + // 9: bad service number
+		"A-7,\"never closed\n" // 10
 	_, recs := readMembers(t, src)
 	want := []muster.ErrorDetail{
 		{Line: 5, Message: "the row has 2 fields, the header has 3"},
@@ -209,10 +216,13 @@ func TestMemberMalformedRows(t *testing.T) {
 		{Line: 7, Message: "the row has 4 fields, the header has 3"},
 		{Line: 8, Message: `malformed CSV at column 12: a quoted field that does not end, or a quote (") inside it that is not doubled; enclose a field with quotes, commas or line breaks in quotes and double each quote inside it`},
 		{Line: 9, Field: "service_number"},
-		{Line: 11, Message: `malformed CSV at column 19: a quoted field that does not end, or a quote (") inside it that is not doubled; enclose a field with quotes, commas or line breaks in quotes and double each quote inside it`},
+		{Line: 10, Message: `malformed CSV at column 19: a quoted field that does not end, or a quote (") inside it that is not doubled; enclose a field with quotes, commas or line breaks in quotes and double each quote inside it`},
 	}
-	if len(recs) != 7 || recs[0].Line != 2 || len(recs[0].Problems) != 0 || recs[0].Member.Position != "multi\nline\nposition" {
+	if len(recs) != 7 || recs[0].Line != 2 || recs[0].Member.Position != "multi\nline\nposition" {
 		t.Fatalf("records = %+v", recs)
+	}
+	if p := recs[0].Problems; len(p) != 1 || p[0].Line != 2 || p[0].Field != "position" || p[0].Message != muster.ControlProblem {
+		t.Errorf("multi-line position: problems %+v", p)
 	}
 	for i, w := range want {
 		rec := recs[i+1]
