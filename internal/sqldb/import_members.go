@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/muster-force/muster"
 )
@@ -189,12 +190,7 @@ func (imp *memberImport) lookup(ctx context.Context, recs []*muster.MemberRecord
 func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, before *muster.Member, first int) error {
 	m := &rec.Member
 	bad := append([]muster.ErrorDetail(nil), rec.Problems...)
-	report := func() {
-		for i := range bad {
-			bad[i].Line = rec.Line
-		}
-		imp.problems.add(bad...)
-	}
+	report := func() { imp.reject(rec.Line, imp.badRowRefs(m, bad)) }
 	if !muster.ValidServiceNumber(m.ServiceNumber) {
 		if len(bad) == 0 {
 			bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: "required, 1–32 letters, digits or '-'"})
@@ -223,16 +219,16 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 		}
 		after = imp.merge(before, m)
 	}
-	if len(bad) == 0 {
-		bad = append(bad, imp.w.refs.check(after)...)
-	}
 	if len(bad) > 0 {
-		if before != nil {
-			imp.seen.mark(before.ID, rec.Line)
-		} else {
-			imp.newBad[m.ServiceNumber] = rec.Line
-		}
+		imp.markBad(before, m, rec.Line)
 		report()
+		return nil
+	}
+	// A good row's references, checked on the member it makes; this also
+	// sets the member's unit id.
+	if bad = imp.w.refs.check(after); len(bad) > 0 {
+		imp.markBad(before, m, rec.Line)
+		imp.reject(rec.Line, bad)
 		return nil
 	}
 	if before == nil {
@@ -251,6 +247,52 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 	}
 	imp.res.Updated++
 	return imp.tx.audit(ctx, "member.update", "member", m.ServiceNumber, before, after)
+}
+
+// badRowRefs adds to bad, the problems of a row, those of the row's
+// references: its unit and its qualifications, where the file has their
+// columns and they are well-formed (a malformed one is in bad already).
+// They are checked whatever else is wrong with the row, so that one pass
+// reports every problem of a row.
+func (imp *memberImport) badRowRefs(m *muster.Member, bad []muster.ErrorDetail) []muster.ErrorDetail {
+	r := imp.w.refs
+	unitBad := slices.ContainsFunc(bad, func(d muster.ErrorDetail) bool { return d.Field == "unit" })
+	if imp.present["unit"] && muster.ValidCode(m.Unit) && !unitBad {
+		if p := r.unitProblem(m.Unit); p != "" {
+			bad = append(bad, muster.ErrorDetail{Field: "unit", Message: p})
+		}
+	}
+	if !imp.present["qualifications"] {
+		return bad
+	}
+	for i, q := range m.Qualifications {
+		repeat := slices.ContainsFunc(m.Qualifications[:i], func(e muster.MemberQualification) bool { return e.Code == q.Code })
+		if !muster.ValidCode(q.Code) || repeat {
+			continue // reported as malformed or listed twice
+		}
+		if p := r.qualificationProblem(q.Code); p != "" {
+			bad = append(bad, muster.ErrorDetail{Field: "qualifications", Message: p})
+		}
+	}
+	return bad
+}
+
+// reject records the problems of the row at line.
+func (imp *memberImport) reject(line int, bad []muster.ErrorDetail) {
+	for i := range bad {
+		bad[i].Line = line
+	}
+	imp.problems.add(bad...)
+}
+
+// markBad remembers the line of a bad row, so that a later row with the
+// same service number is reported as a repeat.
+func (imp *memberImport) markBad(before, m *muster.Member, line int) {
+	if before != nil {
+		imp.seen.mark(before.ID, line)
+	} else {
+		imp.newBad[m.ServiceNumber] = line
+	}
 }
 
 // firstLine returns the line that already touched this member in the

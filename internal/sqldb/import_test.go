@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -91,6 +92,43 @@ func TestImportMembersAllOrNothing(t *testing.T) {
 		}
 		if after := exportCSV(t, db); after != before {
 			t.Fatalf("a failed import changed the roster")
+		}
+	})
+}
+
+func TestImportMembersReportsEveryProblemOfARow(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		ctx := sqldbtest.System()
+		bad := header +
+			"N1,Петров,Иван,1990-02-30,NOPE,,active,,,,PILOT;RIF\n" + // 2: a bad date, and unknown unit and qualification
+			"N 2,Петров,Иван,1990-02-01,NOPE,,active,,,,\n" + // 3: a bad service number, and an unknown unit
+			"N3,Петров,Иван,1990-02-01,GOM-MOZ-1,,active,,,,PILOT\n" + // 4
+			"N3,Петров,Иван,1990-02-01,NOPE,,active,,,,\n" + // 5: a repeat, and an unknown unit
+			"N4,,Иван,1990-02-01,,,active,,,,first aid;PILOT;PILOT\n" // 6: no unit, a malformed code, an unknown one twice
+		_, err := importCSV(t, db, ctx, bad, false)
+		wantCode(t, err, muster.EUNPROCESSABLE)
+		var got []string
+		for _, d := range muster.ErrorDetails(err) {
+			got = append(got, fmt.Sprintf("%d %s: %s", d.Line, d.Field, d.Message))
+		}
+		want := []string{
+			`2 birth_date: not a real date: "1990-02-30"`,
+			`2 unit: unknown unit "NOPE"`,
+			`2 qualifications: unknown qualification "PILOT"`,
+			`3 service_number: must be 1–32 letters, digits or '-'`,
+			`3 unit: unknown unit "NOPE"`,
+			`4 qualifications: unknown qualification "PILOT"`,
+			`5 service_number: N3 appears more than once in the file (first on line 4)`,
+			`5 unit: unknown unit "NOPE"`,
+			`6 family_name: required, at most 100 characters`,
+			`6 unit: required, a unit code`,
+			`6 qualifications: not a qualification code: first aid`,
+			`6 qualifications: listed twice: PILOT`,
+			`6 qualifications: unknown qualification "PILOT"`,
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 }

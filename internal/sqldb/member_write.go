@@ -75,16 +75,14 @@ func loadRefs(ctx context.Context, q querier, a *muster.Actor) (*refs, error) {
 // qualification, or a unit outside the actor's subtree.
 func (r *refs) check(m *muster.Member) []muster.ErrorDetail {
 	var out []muster.ErrorDetail
-	if u, ok := r.units[m.Unit]; !ok {
-		out = append(out, muster.ErrorDetail{Field: "unit", Message: fmt.Sprintf("unknown unit %q", m.Unit)})
-	} else if !u.inScope {
-		out = append(out, muster.ErrorDetail{Field: "unit", Message: fmt.Sprintf("unit %s is outside your unit", m.Unit)})
+	if p := r.unitProblem(m.Unit); p != "" {
+		out = append(out, muster.ErrorDetail{Field: "unit", Message: p})
 	} else {
-		m.UnitID = u.id
+		m.UnitID = r.units[m.Unit].id
 	}
 	for _, q := range m.Qualifications {
-		if _, ok := r.quals[q.Code]; !ok {
-			out = append(out, muster.ErrorDetail{Field: "qualifications", Message: fmt.Sprintf("unknown qualification %q", q.Code)})
+		if p := r.qualificationProblem(q.Code); p != "" {
+			out = append(out, muster.ErrorDetail{Field: "qualifications", Message: p})
 		}
 	}
 	for _, as := range m.Assignments {
@@ -93,6 +91,27 @@ func (r *refs) check(m *muster.Member) []muster.ErrorDetail {
 		}
 	}
 	return out
+}
+
+// unitProblem says what is wrong with a reference to the unit of code: it
+// is unknown or outside the actor's subtree; "" when nothing.
+func (r *refs) unitProblem(code string) string {
+	switch u, ok := r.units[code]; {
+	case !ok:
+		return fmt.Sprintf("unknown unit %q", code)
+	case !u.inScope:
+		return fmt.Sprintf("unit %s is outside your unit", code)
+	}
+	return ""
+}
+
+// qualificationProblem says that the qualification of code is unknown, or
+// returns "".
+func (r *refs) qualificationProblem(code string) string {
+	if _, ok := r.quals[code]; !ok {
+		return fmt.Sprintf("unknown qualification %q", code)
+	}
+	return ""
 }
 
 // memberWriter writes members inside one transaction with prepared and
