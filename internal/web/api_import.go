@@ -49,10 +49,40 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, kind string) 
 	}
 	res, err := rostercsv.Import(r.Context(), s.Roster, kind, body, importBodyName, muster.ImportOptions{DryRun: dry}, muster.DateOf(s.Now()))
 	if err != nil {
-		s.apiError(w, r, importError(err))
+		s.apiError(w, r, oneDetailPerRow(importError(err)))
 		return
 	}
 	writeJSON(w, http.StatusOK, importResult{*res, dry})
+}
+
+// oneDetailPerRow merges the details of an import's EUNPROCESSABLE error,
+// one per problem in line order, into one per bad row, as the contract
+// promises of the API: the row's line, the field of its first problem,
+// and every problem of the row as "field: message", joined by "; ". A
+// detail without a line (how many problems were left out) stays as it
+// is. (The CLI and the import page list every problem on its own.)
+func oneDetailPerRow(err error) error {
+	var e *muster.Error
+	if !errors.As(err, &e) || e.Code != muster.EUNPROCESSABLE {
+		return err
+	}
+	rows := make([]muster.ErrorDetail, 0, len(e.Details))
+	for _, d := range e.Details {
+		if d.Line == 0 {
+			rows = append(rows, d)
+			continue
+		}
+		msg := d.Message
+		if d.Field != "" {
+			msg = d.Field + ": " + msg
+		}
+		if n := len(rows); n > 0 && rows[n-1].Line == d.Line {
+			rows[n-1].Message += "; " + msg
+			continue
+		}
+		rows = append(rows, muster.ErrorDetail{Line: d.Line, Field: d.Field, Message: msg})
+	}
+	return &muster.Error{Code: e.Code, Message: e.Message, Details: rows}
 }
 
 // csvBody checks that the request carries a CSV file (Content-Type

@@ -40,6 +40,21 @@ func details(want ...string) func(*testing.T, *httptest.ResponseRecorder) {
 	}
 }
 
+// rowDetails checks each detail of an error as "line:field:message", in
+// order.
+func rowDetails(want ...string) func(*testing.T, *httptest.ResponseRecorder) {
+	return func(t *testing.T, rec *httptest.ResponseRecorder) {
+		t.Helper()
+		var got []string
+		for _, d := range decodeError(t, rec).Details {
+			got = append(got, strconv.Itoa(d.Line)+":"+d.Field+":"+d.Message)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("details\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
 const membersHeader = "service_number,family_name,given_name,birth_date,unit,position,status,phone,email,employer,qualifications\n"
 
 func TestAPIImportMembers(t *testing.T) {
@@ -62,6 +77,16 @@ func TestAPIImportMembers(t *testing.T) {
 			{name: "bad rows", method: "POST", url: "/api/v1/members/import", token: "clerk-gom", body: bad, status: 422, code: muster.EUNPROCESSABLE,
 				check: details("2:birth_date", "4:status", "5:unit")},
 			{name: "nothing of a bad file kept", method: "GET", url: "/api/v1/members/G6", token: "admin-token", status: 404},
+			{name: "one detail per bad row", method: "POST", url: "/api/v1/members/import", token: "clerk-gom", status: 422, code: muster.EUNPROCESSABLE,
+				body: csvText(membersHeader +
+					"G5,Новик,,1992-02-30,NOPE,,active,80291234567,,,PILOT\n" + // line 2: five problems
+					"G6,Новик,Ян,1992-02-03,GOM-MOZ-1,,active,,,,\n" + // line 3: fine
+					"G7,Новик,Ян,1992-02-03,GOM-MOZ-1,,retired,,,,\n"), // line 4: one problem
+				check: rowDetails(
+					`2:given_name:given_name: required, at most 100 characters; birth_date: not a real date: "1992-02-30"; `+
+						`phone: not a phone number in E.164 form such as +375291234567: "80291234567"; unit: unknown unit "NOPE"; `+
+						`qualifications: unknown qualification "PILOT"`,
+					`4:status:status: unknown status "retired"; the statuses are applicant, active, reserve, inactive, discharged`)},
 			{name: "a row into BRE-PIN", method: "POST", url: "/api/v1/members/import", token: "clerk-gom", status: 422,
 				body: csvText("service_number,unit\nB1,GOM-MOZ-1\n"), check: details("2:service_number")},
 			{name: "B1 untouched", method: "GET", url: "/api/v1/members?unit=BRE-PIN", token: "admin-token", status: 200, check: members(1, "B1")},
