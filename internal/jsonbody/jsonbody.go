@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/muster-force/muster"
 )
@@ -22,12 +23,16 @@ import (
 // given to the command line.
 const MaxBytes = 1 << 20
 
-// Decode decodes body into v: one JSON object with no fields v does not
-// know. Errors are EINVALID and name the offending field.
+// Decode decodes body into v: one JSON object in UTF-8 with no fields v
+// does not know. Errors are EINVALID and name the offending field.
+// (encoding/json would take bytes that are not UTF-8 and store U+FFFD in
+// their place.)
 func Decode(body []byte, v any) error {
 	switch trimmed := bytes.TrimLeft(body, " \t\r\n"); {
 	case len(trimmed) == 0:
 		return muster.FieldError("body", "a JSON object is required")
+	case !utf8.Valid(body):
+		return muster.FieldError("body", "not valid UTF-8")
 	case trimmed[0] != '{':
 		return muster.FieldError("body", "must be a JSON object")
 	}

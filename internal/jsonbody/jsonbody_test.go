@@ -32,7 +32,10 @@ func TestDecode(t *testing.T) {
 		{`{"count":"three"}`, "count", "must be a whole number, not a JSON string"},
 		{`{"tags":"a"}`, "tags", "must be an array, not a JSON string"},
 		{`{"colour":"red"}`, "colour", "unknown field"},
-		{`{"title":"x","day":"2027-02-30"}`, "day", ""},
+		{`{"title":"x","day":"2027-02-30"}`, "day", `"2027-02-30" is not a real date`},
+		{"{\"title\":\"Flood\xff\"}", "body", "not valid UTF-8"},
+		{"{\"title\":\"\xd0\"}", "body", "not valid UTF-8"},
+		{"\xef\xbb\xbf{\"title\":\"x\xc0\xaf\"}", "body", "not valid UTF-8"},
 	} {
 		var v body
 		err := jsonbody.Decode([]byte(c.body), &v)

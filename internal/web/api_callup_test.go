@@ -82,6 +82,16 @@ func callUpBody(change ...func(map[string]any)) map[string]any {
 	return b
 }
 
+// jsonText returns v as JSON text.
+func jsonText(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // set returns a change of the body that sets the field.
 func set(field string, v any) func(map[string]any) {
 	return func(b map[string]any) { b[field] = v }
@@ -200,6 +210,9 @@ func TestAPICallUps(t *testing.T) {
 			{name: "clerk", method: "POST", path: "/api/v1/callups", who: "clerk@TD", body: callUpBody(), status: 403, code: muster.EFORBIDDEN},
 			{name: "outside the subtree", method: "POST", path: "/api/v1/callups", who: "commander@GOM-MOZ", body: callUpBody(set("unit", "BRE")), status: 403, code: muster.EFORBIDDEN},
 			{name: "not JSON", method: "POST", path: "/api/v1/callups", who: "admin@TD", body: `{"title":`, status: 400, code: muster.EINVALID, field: "body"},
+			{name: "not UTF-8", method: "POST", path: "/api/v1/callups", who: "admin@TD", status: 400, code: muster.EINVALID, field: "body",
+				body: strings.Replace(jsonText(t, callUpBody()), "Winter Oak", "Winter \xffOak", 1)},
+			{name: "control character", method: "POST", path: "/api/v1/callups", who: "admin@TD", body: callUpBody(set("title", "Winter\tOak")), status: 400, field: "title"},
 			{name: "unknown field", method: "POST", path: "/api/v1/callups", who: "admin@TD", body: callUpBody(set("priority", 1)), status: 400, field: "priority"},
 			{name: "unknown filter field", method: "POST", path: "/api/v1/callups", who: "admin@TD", body: callUpBody(set("filter", map[string]any{"age": 3})), status: 400, code: muster.EINVALID},
 			{name: "bad report_by", method: "POST", path: "/api/v1/callups", who: "admin@TD", body: callUpBody(set("report_by", "tomorrow 8:00")), status: 400, field: "report_by"},
