@@ -92,6 +92,9 @@ func TestExitStatus(t *testing.T) {
 		{name: "unknown column", args: []string{"import", "members", testdata("bad_header.csv")}, code: 1,
 			lines: []string{problem(testdata("bad_header.csv"), 1, "rank")}},
 		{name: "empty file", args: []string{"import", "units", "-"}, code: 1, lines: []string{`^stdin:1: .*empty.*$`}},
+		{name: "Windows-1251 file", args: []string{"import", "members", "-"}, code: 1,
+			stdin: "service_number,\xd4\xe0\xec\xe8\xeb\xe8\xff\nBY1,\xc8\xe2\xe0\xed\xee\xe2\n",
+			lines: []string{`^stdin:1: not valid UTF-8; save the file as CSV UTF-8$`}},
 
 		{name: "token for unknown unit", args: []string{"token", "create", "-role", "clerk", "-unit", "NOWHERE"}, code: 1,
 			lines: []string{`^muster: Unit NOWHERE does not exist\.$`}},

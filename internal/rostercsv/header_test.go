@@ -27,6 +27,9 @@ func TestMemberHeaderErrors(t *testing.T) {
 		{"header after blank lines", "\n\nservice_number,x\n", 3, "x", "unknown column"},
 		{"bare quote in header", "service_\"number\n", 1, "", `malformed CSV at column 9: a quote (")`},
 		{"unknown unit column", "service_number,code\n", 1, "code", "unknown column"},
+		{"Windows-1251 header", "service_number,\xd4\xe0\xec\xe8\xeb\xe8\xff\nBY1,\xc8\xe2\xe0\xed\xee\xe2\n", 1, "",
+			"not valid UTF-8; save the file as CSV UTF-8"},
+		{"Windows-1251 header after a BOM", "\uFEFFservice_number,\xd4\xe0\xec\xe8\xeb\xe8\xff\n", 1, "", "not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

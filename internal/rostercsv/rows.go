@@ -16,6 +16,10 @@ import (
 // bom is the UTF-8 byte order mark that spreadsheet programs put first.
 const bom = "\uFEFF"
 
+// notUTF8 is the problem of a header or field that is not UTF-8, as in a
+// file saved in a legacy code page such as Windows-1251.
+const notUTF8 = "not valid UTF-8; save the file as CSV UTF-8"
+
 // rows reads the data rows of a CSV file one at a time, after its header.
 type rows struct {
 	cr    *csv.Reader
@@ -47,6 +51,13 @@ func openRows(r io.Reader, name string, t *table) (*rows, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	line, _ := cr.FieldPos(0)
+	for _, h := range header {
+		if !utf8.ValidString(h) {
+			// The whole file is in another encoding: one problem, rather
+			// than its column names echoed as unknown columns.
+			return nil, headerError(name, []muster.ErrorDetail{{Line: line, Message: notUTF8}})
+		}
+	}
 	pos, details := matchHeader(header, line, t)
 	if len(details) > 0 {
 		return nil, headerError(name, details)
@@ -119,7 +130,7 @@ func (rs *rows) setFields(line int, fields []string, problems []muster.ErrorDeta
 		v = strings.TrimSpace(v)
 		var msgs []string
 		if !utf8.ValidString(v) {
-			msgs = []string{"not valid UTF-8; save the file as CSV UTF-8"}
+			msgs = []string{notUTF8}
 		} else {
 			msgs = set(c, v)
 		}
