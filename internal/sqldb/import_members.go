@@ -249,11 +249,11 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 	return imp.tx.audit(ctx, "member.update", "member", m.ServiceNumber, before, after)
 }
 
-// badRowRefs adds to bad, the problems of a row, those of the row's
-// references: its unit and its qualifications, where the file has their
-// columns and they are well-formed (a malformed one is in bad already).
-// They are checked whatever else is wrong with the row, so that one pass
-// reports every problem of a row.
+// badRowRefs returns bad, the problems of a row, with the problems of the
+// row's references added: its unit and qualifications, where the file has
+// their columns and they are well-formed (a malformed one is in bad
+// already). They are checked whatever else is wrong with the row, so that
+// one pass reports every problem of a row.
 func (imp *memberImport) badRowRefs(m *muster.Member, bad []muster.ErrorDetail) []muster.ErrorDetail {
 	r := imp.w.refs
 	unitBad := slices.ContainsFunc(bad, func(d muster.ErrorDetail) bool { return d.Field == "unit" })
