@@ -14,6 +14,16 @@ type attendanceResult struct {
 	Recorded int `json:"recorded"`
 }
 
+// markInput is the JSON body of one mark: present is a pointer so that a
+// body without it is refused rather than read as absent.
+type markInput struct {
+	ServiceNumber string                 `json:"service_number"`
+	Date          muster.Date            `json:"date"`
+	Present       *bool                  `json:"present"`
+	Hours         float64                `json:"hours"`
+	Role          muster.ParticipantRole `json:"role,omitempty"`
+}
+
 // apiMarkAttendance answers POST /api/v1/exercises/{id}/attendance: one
 // mark as JSON ({"service_number","date","present","hours","role"}), or an
 // attendance sheet as text/csv (service_number,date,present,hours[,role]),
@@ -28,12 +38,19 @@ func (s *Server) apiMarkAttendance(w http.ResponseWriter, r *http.Request) {
 		s.apiImportAttendance(w, r, id)
 		return
 	}
-	var m muster.Mark
-	if err := decodeJSON(w, r, &m); err != nil {
+	var in markInput
+	if err := decodeJSON(w, r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	if details := m.Validate(); len(details) > 0 {
+	var details []muster.ErrorDetail
+	if in.Present == nil {
+		details = append(details, muster.ErrorDetail{Field: "present", Message: "required, true or false"})
+		in.Present = new(true) // so that the hours are not checked as an absence's
+	}
+	m := muster.Mark{ServiceNumber: in.ServiceNumber, Date: in.Date, Present: *in.Present, Hours: in.Hours, Role: in.Role}
+	details = append(details, m.Validate()...)
+	if len(details) > 0 {
 		s.apiError(w, r, &muster.Error{Code: muster.EINVALID, Message: "invalid mark: " + details[0].String(), Details: details})
 		return
 	}

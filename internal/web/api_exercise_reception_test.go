@@ -71,6 +71,7 @@ func TestReceptionAPI(t *testing.T) {
 						t.Errorf("assignment: %s", rec.Body)
 					}
 				}},
+			{name: "site is required", method: "POST", path: base + "/lodging", who: "clerk@GOM", body: map[string]any{"service_numbers": []string{"G1"}}, status: 400, field: "site"},
 
 			{name: "meals outside the exercise", method: "PUT", path: base + "/meals/2027-01-11", who: "commander@GOM", body: map[string]any{"lunch": 12}, status: 400, field: "date"},
 			{name: "negative portions", method: "PUT", path: base + "/meals/2027-01-09", who: "commander@GOM", body: map[string]any{"lunch": -1}, status: 400, field: "lunch"},

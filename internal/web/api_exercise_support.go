@@ -71,13 +71,20 @@ func (s *Server) apiCreateSite(w http.ResponseWriter, r *http.Request) {
 // apiAssignLodging answers POST /api/v1/exercises/{id}/lodging
 // {"site","service_numbers"|"unit"}: all or none.
 func (s *Server) apiAssignLodging(w http.ResponseWriter, r *http.Request) {
-	var in muster.LodgingInput
+	var in struct {
+		Site           *int64   `json:"site"` // required: 0 frees the beds
+		ServiceNumbers []string `json:"service_numbers"`
+		Unit           string   `json:"unit"`
+	}
 	id, err := s.exerciseInput(w, r, &in)
+	if err == nil && in.Site == nil {
+		err = muster.FieldError("site", "required, a site's id or 0 for none")
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	n, err := s.Reception.AssignLodging(r.Context(), id, in)
+	n, err := s.Reception.AssignLodging(r.Context(), id, muster.LodgingInput{Site: *in.Site, ServiceNumbers: in.ServiceNumbers, Unit: in.Unit})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
