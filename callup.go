@@ -239,7 +239,9 @@ type CallUpService interface {
 	FindCallUp(ctx context.Context, id int64) (*CallUp, error)
 	FindCallUps(ctx context.Context) ([]*CallUp, error)
 	// Readiness counts the call-up in the unit's subtree ("" for the
-	// call-up's own unit), down to depth levels of children.
+	// call-up's own unit), down to depth levels of children. An actor
+	// whose unit lies inside the call-up's reads the units of its own
+	// subtree only ("" for its own unit).
 	Readiness(ctx context.Context, id int64, unit string, depth int) (*Readiness, error)
 	// Notices calls fn for each targeted member and channel, with the
 	// member's response link made from baseURL.

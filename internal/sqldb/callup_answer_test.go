@@ -210,8 +210,11 @@ func TestCallUpScope(t *testing.T) {
 		whole := createCallUp(t, db, sqldbtest.System(), newCallUp("TD"))
 		_, err := db.Readiness(gomCommander, bre.ID, "", 1)
 		wantCode(t, err, muster.EFORBIDDEN)
-		_, err = db.Readiness(gomCommander, whole.ID, "GOM", 1) // the call-up's own unit is outside GOM
-		wantCode(t, err, muster.EFORBIDDEN)
+		// A call-up whose unit holds the actor's: the actor's own subtree
+		// only, its own unit by default.
+		if r, err := db.Readiness(gomCommander, whole.ID, "GOM", 1); err != nil || r.Unit != "GOM" || r.Targeted != 1 {
+			t.Errorf("GOM's commander reads GOM in TD's call-up: %+v, %v", r, err)
+		}
 		_, err = db.Readiness(gomCommander, mine.ID, "BRE", 1)
 		wantCode(t, err, muster.EFORBIDDEN)
 		_, err = db.FindCallUp(gomCommander, bre.ID)
@@ -224,6 +227,29 @@ func TestCallUpScope(t *testing.T) {
 		if r, err := db.Readiness(gomClerk, mine.ID, "", 2); err != nil || r.Targeted != 1 {
 			t.Errorf("the GOM clerk reads GOM-MOZ's readiness: %+v, %v", r, err)
 		}
+		mozClerk := sqldbtest.As(t, db, muster.RoleClerk, "GOM-MOZ")
+		gomCallUp := createCallUp(t, db, sqldbtest.System(), newCallUp("GOM"))
+		if err := db.CheckIn(mozClerk, gomCallUp.ID, "G1"); err != nil {
+			t.Fatalf("the GOM-MOZ clerk checks G1 in at GOM's call-up: %v", err)
+		}
+		for _, unit := range []string{"", "GOM-MOZ", "GOM-MOZ-1"} {
+			want := unit
+			if unit == "" {
+				want = "GOM-MOZ"
+			}
+			r, err := db.Readiness(mozClerk, gomCallUp.ID, unit, 1)
+			if err != nil || r.Unit != want || r.Targeted != 1 || r.CheckedIn != 1 {
+				t.Errorf("the GOM-MOZ clerk reads %q of GOM's call-up: %+v, %v", unit, r, err)
+			}
+		}
+		for _, unit := range []string{"GOM", "TD", "BRE-PIN"} {
+			_, err = db.Readiness(mozClerk, gomCallUp.ID, unit, 1)
+			wantCode(t, err, muster.EFORBIDDEN)
+		}
+		_, err = db.Readiness(sqldbtest.As(t, db, muster.RoleClerk, "BRE-PIN"), gomCallUp.ID, "", 1)
+		wantCode(t, err, muster.EFORBIDDEN)
+		_, err = db.Readiness(sqldbtest.As(t, db, muster.RoleClerk, "BRE-PIN"), gomCallUp.ID, "BRE-PIN", 1)
+		wantCode(t, err, muster.EFORBIDDEN)
 		_, err = db.FindCallUps(context.Background())
 		wantCode(t, err, muster.EUNAUTHORIZED)
 	})

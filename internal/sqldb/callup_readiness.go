@@ -12,14 +12,11 @@ import (
 // Readiness counts the call-up's targeted members in the unit's subtree
 // from the call-up's counts by group, kept in memory while answers come
 // in (readiness_cache.go), and rolls them up the unit tree, as
-// UnitStrengths does.
+// UnitStrengths does. See readinessCallUp for who may read which unit.
 func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (*muster.Readiness, error) {
-	c, err := db.FindCallUp(ctx, id)
+	c, unit, err := db.readinessCallUp(ctx, id, unit)
 	if err != nil {
 		return nil, err
-	}
-	if unit == "" {
-		unit = c.Unit
 	}
 	// FindUnits checks the unit against the actor's subtree.
 	units, err := db.FindUnits(ctx, muster.UnitFilter{Under: unit})
@@ -80,6 +77,47 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 	r := byUnit[root.ID]
 	r.Qualifications = quals
 	return r, nil
+}
+
+// readinessCallUp returns the call-up and the unit whose readiness to
+// count ("" asks for the default). An actor whose subtree holds the
+// call-up's unit reads any unit of the call-up, its own unit by default.
+// An actor whose unit lies inside the call-up's subtree (a district's
+// clerk at a region's call-up, who checks the district's members in)
+// reads the units of its own subtree, its own unit by default; Readiness
+// refuses the others through FindUnits. Any other actor gets EFORBIDDEN.
+func (db *DB) readinessCallUp(ctx context.Context, id int64, unit string) (*muster.CallUp, string, error) {
+	a, err := actorAllowed(ctx, muster.PermReadRoster)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := findCallUp(ctx, db.read, id)
+	if err != nil {
+		return nil, "", err
+	}
+	whole, err := inScope(ctx, db.read, a, c.UnitID)
+	if err != nil {
+		return nil, "", err
+	}
+	if whole {
+		if unit == "" {
+			unit = c.Unit
+		}
+		return c, unit, nil
+	}
+	// The actor's unit, tested against the call-up's subtree as the scope
+	// of an actor bound to the call-up's unit.
+	inside, err := inScope(ctx, db.read, &muster.Actor{UnitID: c.UnitID}, a.UnitID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !inside {
+		return nil, "", muster.Errorf(muster.EFORBIDDEN, "Call-up %d is outside your unit (%s).", id, a.Unit)
+	}
+	if unit == "" {
+		unit = a.Unit
+	}
+	return c, unit, nil
 }
 
 // tally adds a group's members into r's counts.

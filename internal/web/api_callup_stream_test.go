@@ -58,7 +58,7 @@ func TestAPICallUpStream(t *testing.T) {
 		// Errors come before the stream, as JSON.
 		e.run([]apiScenario{
 			{name: "no token", method: "GET", path: "/api/v1/callups/" + id + "/stream", status: 401, code: muster.EUNAUTHORIZED},
-			{name: "outside the subtree", method: "GET", path: "/api/v1/callups/" + id + "/stream", who: "commander@GOM-MOZ", status: 403, code: muster.EFORBIDDEN},
+			{name: "outside the subtree", method: "GET", path: "/api/v1/callups/" + id + "/stream?unit=GOM", who: "commander@GOM-MOZ", status: 403, code: muster.EFORBIDDEN},
 			{name: "unknown", method: "GET", path: "/api/v1/callups/9999/stream", who: "admin@TD", status: 404, code: muster.ENOTFOUND},
 			{name: "bad depth", method: "GET", path: "/api/v1/callups/" + id + "/stream?depth=x", who: "admin@TD", status: 400, field: "depth"},
 			{name: "unknown parameter", method: "GET", path: "/api/v1/callups/" + id + "/stream?since=1", who: "admin@TD", status: 400, field: "since"},

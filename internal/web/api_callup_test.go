@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -287,6 +289,66 @@ func TestAPICallUps(t *testing.T) {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		if rd := e.readiness(n); rd.CheckedIn != 1 {
 			t.Errorf("checked in %d, want 1", rd.CheckedIn)
+		}
+	})
+}
+
+// TestAPICallUpReadinessInScope checks that staff of a unit inside a
+// call-up's unit read the readiness, and follow the stream, of their own
+// subtree, as they check its members in.
+func TestAPICallUpReadinessInScope(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newCallUpEnv(t, db)
+		for _, k := range []string{"clerk@GOM-MOZ", "clerk@BRE-PIN"} {
+			role, unit, _ := strings.Cut(k, "@")
+			secret, err := db.CreateToken(sqldbtest.System(), &muster.Token{Name: k, Role: muster.Role(role), Unit: unit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.tokens[k] = secret
+		}
+		id := strconv.FormatInt(e.createCallUp(callUpBody(set("unit", "GOM"))), 10)
+		readiness := func(unit string, checkedIn int) func(t *testing.T, rec *httptest.ResponseRecorder) {
+			return func(t *testing.T, rec *httptest.ResponseRecorder) {
+				var rd muster.Readiness
+				if err := json.Unmarshal(rec.Body.Bytes(), &rd); err != nil || rd.Unit != unit || rd.Targeted != 1 || rd.CheckedIn != checkedIn {
+					t.Errorf("readiness %s, want %s with 1 targeted, %d checked in", rec.Body, unit, checkedIn)
+				}
+			}
+		}
+		base := "/api/v1/callups/" + id
+		e.run([]apiScenario{
+			{name: "check-in", method: "POST", path: base + "/checkins", who: "clerk@GOM-MOZ", body: `{"service_number":"G1"}`, status: 200},
+			{name: "own unit", method: "GET", path: base + "/readiness?unit=GOM-MOZ", who: "clerk@GOM-MOZ", status: 200, check: readiness("GOM-MOZ", 1)},
+			{name: "own unit by default", method: "GET", path: base + "/readiness", who: "clerk@GOM-MOZ", status: 200, check: readiness("GOM-MOZ", 1)},
+			{name: "a unit below", method: "GET", path: base + "/readiness?unit=GOM-MOZ-1&depth=0", who: "clerk@GOM-MOZ", status: 200, check: readiness("GOM-MOZ-1", 1)},
+			{name: "the call-up's unit", method: "GET", path: base + "/readiness?unit=GOM", who: "clerk@GOM-MOZ", status: 403, code: muster.EFORBIDDEN},
+			{name: "another district", method: "GET", path: base + "/readiness?unit=BRE-PIN", who: "clerk@GOM-MOZ", status: 403, code: muster.EFORBIDDEN},
+			{name: "outside the call-up", method: "GET", path: base + "/readiness", who: "clerk@BRE-PIN", status: 403, code: muster.EFORBIDDEN},
+			{name: "outside the call-up, own unit", method: "GET", path: base + "/readiness?unit=BRE-PIN", who: "clerk@BRE-PIN", status: 403, code: muster.EFORBIDDEN},
+			{name: "stream of the call-up's unit", method: "GET", path: base + "/stream?unit=GOM", who: "clerk@GOM-MOZ", status: 403, code: muster.EFORBIDDEN},
+			{name: "stream outside the call-up", method: "GET", path: base + "/stream", who: "clerk@BRE-PIN", status: 403, code: muster.EFORBIDDEN},
+		})
+
+		// The stream of the clerk's unit: its first event.
+		srv := httptest.NewServer(e.h)
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+base+"/stream?unit=GOM-MOZ", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens["clerk@GOM-MOZ"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("stream of GOM-MOZ: %d", resp.StatusCode)
+		}
+		ev, ok := <-readEvents(bufio.NewReader(resp.Body))
+		var rd muster.Readiness
+		if !ok || json.Unmarshal([]byte(ev.data), &rd) != nil || rd.Unit != "GOM-MOZ" || rd.CheckedIn != 1 {
+			t.Errorf("first event of GOM-MOZ's stream: %q", ev.data)
 		}
 	})
 }
