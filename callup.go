@@ -231,7 +231,8 @@ type MemberCallUp struct {
 // Errors: EINVALID for bad fields, ENOTFOUND for an unknown call-up or
 // member, EFORBIDDEN outside the actor's subtree, EUNAUTHORIZED for a bad
 // response token, ECONFLICT for a check-in of a member the call-up does not
-// target.
+// target, or an answer of a member already checked in or to a call-up closed
+// for answers.
 type CallUpService interface {
 	// CreateCallUp fixes the targeted members and writes one delivery per
 	// member and channel in one transaction, setting c.ID and c.Targeted.
@@ -250,7 +251,8 @@ type CallUpService interface {
 	CheckIn(ctx context.Context, id int64, serviceNumber string) error
 	// AnswerPage returns what the holder of a response token sees.
 	AnswerPage(ctx context.Context, token string) (*MemberCallUp, error)
-	// SaveAnswer stores an answer durably before it returns.
+	// SaveAnswer stores an answer durably before it returns; once the
+	// member is checked in, it refuses any answer with ECONFLICT.
 	SaveAnswer(ctx context.Context, token string, a *Answer) error
 	// AnswerBySMS reads a member's SMS reply (see internal/smsreply) and
 	// stores it, with Via "sms", as the answer to the most recent call-up

@@ -95,9 +95,16 @@ type memberState struct {
 	checkedIn bool
 }
 
+// errCheckedIn refuses the answer of a member checked in at the assembly
+// point: having reported, the member's answer stands. An SMS reply gets
+// its message back.
+var errCheckedIn = muster.Errorf(muster.ECONFLICT, "You are checked in: your answer can no longer change.")
+
 // applyAnswers makes each answer its member's current one, in arrival
 // order, and appends the accepted ones to the history, recording a
-// per-answer error in results. It returns, per call-up, the members' moves
+// per-answer error in results. A member already checked in may not answer
+// any more: currentStates reads checked_in_at with the members' rows, inside
+// the write transaction, so no check-in can slip in between. It returns, per call-up, the members' moves
 // between readiness groups and the callup_changes n of the transaction,
 // for the readiness cache to apply once it is committed.
 func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, results []error) (map[int64]*readinessBatch, error) {
@@ -120,6 +127,10 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 		from, ok := current[k]
 		if !ok {
 			results[i] = muster.Errorf(muster.ENOTFOUND, "You are not called up by this call-up.")
+			continue
+		}
+		if from.checkedIn {
+			results[i] = errCheckedIn
 			continue
 		}
 		to := from

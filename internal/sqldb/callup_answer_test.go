@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -100,11 +101,12 @@ func TestCallUpAnswersAndReadiness(t *testing.T) {
 			t.Errorf("fresh GOM call-up: %+v, %v", r, err)
 		}
 
-		// Too late: more than a day after the report-by time.
+		// Too late: more than a day after the report-by time (B1, not
+		// checked in, could answer until then).
 		db.Now = func() time.Time { return c.ReportBy.Add(24*time.Hour + time.Second) }
-		wantCode(t, db.SaveAnswer(context.Background(), tokens["G2"], &muster.Answer{Answer: muster.AnswerYes}), muster.ECONFLICT)
+		wantCode(t, db.SaveAnswer(context.Background(), tokens["B1"], &muster.Answer{Answer: muster.AnswerYes}), muster.ECONFLICT)
 		db.Now = func() time.Time { return c.ReportBy.Add(23 * time.Hour) }
-		answer(t, db, tokens["G2"], muster.Answer{Answer: muster.AnswerYes})
+		answer(t, db, tokens["B1"], muster.Answer{Answer: muster.AnswerYes})
 	})
 }
 
@@ -190,6 +192,60 @@ func TestCallUpCheckIn(t *testing.T) {
 		r, err := db.Readiness(sqldbtest.System(), c.ID, "", 0)
 		if err != nil || r.CheckedIn != 1 || r.Targeted != 1 {
 			t.Errorf("readiness %+v, %v", r, err)
+		}
+	})
+}
+
+// TestCallUpAnswerAfterCheckIn checks that a member checked in cannot
+// answer any more, by link or by SMS, alone or in a batch with others'
+// answers, and that the refusal changes nothing.
+func TestCallUpAnswerAfterCheckIn(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		c, tokens := everyone(t, db)
+		answer(t, db, tokens["G1"], muster.Answer{Answer: muster.AnswerYes})
+		if err := db.CheckIn(sqldbtest.System(), c.ID, "G1"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, db.SaveAnswer(context.Background(), tokens["G1"], &muster.Answer{Answer: muster.AnswerNo}), muster.ECONFLICT)
+		// In batches with answers that are taken.
+		errs := make(chan error, 8)
+		for i := range 8 {
+			go func() {
+				token, a := tokens["G1"], muster.Answer{Answer: muster.AnswerNo, Reason: "changed my mind"}
+				if i%2 == 1 {
+					token, a = tokens["G2"], muster.Answer{Answer: muster.AnswerLate, ETAMinutes: 10 + i}
+				}
+				err := db.SaveAnswer(context.Background(), token, &a)
+				if (i%2 == 0) != (muster.ErrorCode(err) == muster.ECONFLICT) || (i%2 == 1 && err != nil) {
+					err = fmt.Errorf("answer %d: %v", i, err)
+				} else {
+					err = nil
+				}
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		_, err := db.AnswerBySMS(context.Background(), "+375291234567", "3 ill")
+		wantCode(t, err, muster.ECONFLICT)
+
+		page, err := db.AnswerPage(context.Background(), tokens["G1"])
+		if err != nil || !page.CheckedIn || page.Last == nil || page.Last.Answer != muster.AnswerYes {
+			t.Errorf("G1's page %+v, %v: want checked in, still yes", page, err)
+		}
+		if n := count(t, db, `SELECT CAST(count(*) AS TEXT) FROM callup_answers WHERE member_id = (SELECT id FROM members WHERE service_number = 'G1')`); n != "1" {
+			t.Errorf("G1 has %s answers kept, want 1", n)
+		}
+		if n := count(t, db, `SELECT CAST(count(*) AS TEXT) FROM deliveries WHERE purpose = 'confirmation'`); n != "0" {
+			t.Errorf("%s confirmations queued for a refused SMS answer", n)
+		}
+		r, err := db.Readiness(sqldbtest.System(), c.ID, "", 0)
+		if got, want := countsOf(r), (counts{3, 0, 1, 1, 0, 1, 1, 150, 0}); err != nil || got != want {
+			t.Errorf("readiness %+v, %v; want %+v", got, err, want)
 		}
 	})
 }

@@ -91,11 +91,18 @@ func TestReadinessCacheMatchesRecount(t *testing.T) {
 		kinds := []muster.AnswerKind{muster.AnswerYes, muster.AnswerLate, muster.AnswerNo}
 		sameReadiness(t, db, fresh, c.ID, "start")
 		realerted, fromCache := false, 0
+		checkedIn := map[string]bool{}
 		for i := range 120 {
 			var step string
 			switch op := rng.IntN(100); {
 			case op < 60:
 				sn, kind := list[rng.IntN(len(list))], kinds[rng.IntN(len(kinds))]
+				if checkedIn[sn] {
+					// A member checked in may not answer any more.
+					step = fmt.Sprintf("step %d: %s, checked in, is refused %s", i, sn, kind)
+					wantCode(t, db.SaveAnswer(ctx, tokens[sn], &muster.Answer{Answer: muster.AnswerNo}), muster.ECONFLICT)
+					break
+				}
 				step = fmt.Sprintf("step %d: %s answers %s", i, sn, kind)
 				answerAs(t, db, tokens[sn], kind)
 				// The writer moved the member in the kept counts.
@@ -109,6 +116,7 @@ func TestReadinessCacheMatchesRecount(t *testing.T) {
 				if err := db.CheckIn(ctx, c.ID, sn); err != nil {
 					t.Fatalf("%s: %v", step, err)
 				}
+				checkedIn[sn] = true
 			case op < 90:
 				step = fmt.Sprintf("step %d: an e-mail is sent", i)
 				for _, d := range claim(t, db, muster.ChannelEmail, sqldbtest.Now.Add(2*time.Hour), 1) {

@@ -121,7 +121,16 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderAnswer(w, r, http.StatusBadRequest, v)
 		return
 	}
-	if err := s.CallUps.SaveAnswer(ctx, token, a); err != nil {
+	if err := s.CallUps.SaveAnswer(ctx, token, a); muster.ErrorCode(err) == muster.ECONFLICT {
+		// Checked in, or the call-up closed: the page as it stands now,
+		// with the reason.
+		if p, perr := s.findAnswerPage(r, token); perr == nil {
+			v.Page = p
+		}
+		v.Error, v.ETA, v.Reason = muster.ErrorMessage(err), "", ""
+		s.renderAnswer(w, r, http.StatusConflict, v)
+		return
+	} else if err != nil {
 		s.answerFailed(w, r, false, err)
 		return
 	}

@@ -142,6 +142,35 @@ func TestAnswerPage(t *testing.T) {
 	})
 }
 
+// TestAnswerAfterCheckIn checks that a member checked in cannot answer any
+// more: 409 in JSON, the page saying so instead of the form, nothing
+// changed.
+func TestAnswerAfterCheckIn(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newCallUpEnv(t, db)
+		id := e.createCallUp(callUpBody(set("channels", []string{"paper"})))
+		g1 := e.responsePath(id, "G1")
+		const ip = "198.51.100.8"
+		if rec := e.answerRequest("POST", g1, ip, jsonType, `{"answer":"yes"}`); rec.Code != 200 {
+			t.Fatalf("answer: %d %s", rec.Code, rec.Body)
+		}
+		if rec := e.api("POST", "/api/v1/callups/"+strconv.FormatInt(id, 10)+"/checkins", "clerk@TD", map[string]string{"service_number": "G1"}); rec.Code != 200 {
+			t.Fatalf("check-in: %d %s", rec.Code, rec.Body)
+		}
+		rec := e.answerRequest("POST", g1, ip, jsonType, `{"answer":"no","reason":"changed my mind"}`)
+		if rec.Code != 409 || !strings.Contains(rec.Body.String(), `"code":"conflict"`) || !strings.Contains(rec.Body.String(), "checked in") {
+			t.Errorf("JSON answer after check-in: %d %s", rec.Code, rec.Body)
+		}
+		wantPage(t, e.answerRequest("POST", g1, ip, formType, "answer=no&reason=ill"), 409,
+			"You are checked in", "Your answer can no longer change", "Exercise Winter Oak", "!Cannot come</button>", "!until you report", "!Your answer is recorded")
+		wantPage(t, e.answerRequest("GET", g1, ip, "", ""), 200,
+			"You are checked in", "Your answer can no longer change", "Coming</strong>", "!<form", "!until you report")
+		if rd := e.readiness(id); rd.Yes != 1 || rd.No != 0 || rd.CheckedIn != 1 {
+			t.Errorf("readiness %+v, want G1 still yes and checked in", rd)
+		}
+	})
+}
+
 func TestAnswerCrossOrigin(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := newCallUpEnv(t, db)
