@@ -45,8 +45,8 @@ type KitCheckItem struct {
 
 // KitService serves members' armory pages. A kit link is a signed token
 // of its own kind: an answer link does not open a kit page, nor the
-// reverse. The token is the member's authority; KitLink needs roster.read
-// over the member.
+// reverse. The token is the member's authority; KitLink needs armory.write
+// over the member (a read-only role must not get a member's credential).
 //
 // Errors: EUNAUTHORIZED for a bad token; ENOTFOUND for an unknown member
 // or campaign; ECONFLICT for a confirmation after the deadline;

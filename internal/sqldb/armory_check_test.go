@@ -174,6 +174,10 @@ func TestArmoryKitPage(t *testing.T) {
 		armorer := sqldbtest.As(t, db, muster.RoleArmorer, "GOM-MOZ")
 		_, err := db.KitLink(sqldbtest.As(t, db, muster.RoleArmorer, "BRE-PIN"), "G1")
 		wantCode(t, err, muster.EFORBIDDEN)
+		for _, role := range []muster.Role{muster.RoleViewer, muster.RoleClerk} { // the link is the member's credential
+			_, err = db.KitLink(sqldbtest.As(t, db, role, "GOM-MOZ"), "G1")
+			wantCode(t, err, muster.EFORBIDDEN)
+		}
 		token, err := db.KitLink(armorer, "G1")
 		if err != nil {
 			t.Fatal(err)

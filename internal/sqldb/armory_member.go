@@ -50,9 +50,11 @@ func (db *DB) kitMember(ctx context.Context, token string) (int64, error) {
 	return memberID, nil
 }
 
-// KitLink returns the kit token of a member in the actor's subtree.
+// KitLink returns the kit token of a member in the actor's subtree. The
+// token is the member's credential (it confirms a check campaign's items),
+// so the actor needs PermArmory, not only roster.read.
 func (db *DB) KitLink(ctx context.Context, serviceNumber string) (string, error) {
-	a, err := actorAllowed(ctx, muster.PermReadRoster)
+	a, err := actorAllowed(ctx, muster.PermArmory)
 	if err != nil {
 		return "", err
 	}

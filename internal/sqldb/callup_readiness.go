@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/muster-force/muster"
@@ -149,10 +150,20 @@ func addReadiness(p, r *muster.Readiness) {
 }
 
 // Notices calls fn for each delivery of the call-up, in service-number
-// and channel order, with the member's response link.
+// and channel order, with the member's response link. A response link is
+// the member's only credential, so the actor needs PermCallUp, as for
+// creating the call-up that sends them, not only roster.read, and the
+// call-up's unit in its subtree.
 func (db *DB) Notices(ctx context.Context, id int64, baseURL string, fn func(muster.Notice) error) error {
-	c, err := db.FindCallUp(ctx, id)
+	a, err := actorAllowed(ctx, muster.PermCallUp)
 	if err != nil {
+		return err
+	}
+	c, err := findCallUp(ctx, db.read, id)
+	if err != nil {
+		return err
+	}
+	if err := checkScope(ctx, db.read, a, c.UnitID, "Call-up "+strconv.FormatInt(id, 10)); err != nil {
 		return err
 	}
 	key, err := db.answerTokenKey(ctx)

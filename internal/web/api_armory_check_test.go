@@ -104,6 +104,8 @@ func TestArmoryCheckAPI(t *testing.T) {
 			{name: "resolve again", method: "POST", url: "/api/v1/armory-checks/1/discrepancies/1/resolve", token: gom,
 				body: map[string]any{"note": "again"}, status: 409},
 			{name: "kit link outside scope", method: "GET", url: "/api/v1/members/G1/kit-link", token: bre, status: 403},
+			{name: "kit link, a viewer", method: "GET", url: "/api/v1/members/G1/kit-link", token: "viewer-gom", status: 403, code: muster.EFORBIDDEN},
+			{name: "kit link, a clerk", method: "GET", url: "/api/v1/members/G1/kit-link", token: "clerk-gom", status: 403, code: muster.EFORBIDDEN},
 		})
 
 		rec := request(t, srv, "GET", "/api/v1/members/G1/kit-link", gom, nil)

@@ -373,5 +373,21 @@ func TestAPICallUpNotices(t *testing.T) {
 				t.Errorf("response URL %q is not on the public URL", row[3])
 			}
 		}
+		// The response links are the members' credentials: a read-only
+		// role, or a clerk, gets neither the CSV nor the printed notices.
+		path := "/api/v1/callups/" + strconv.FormatInt(id, 10) + "/notices"
+		e.run([]apiScenario{
+			{name: "notices, a viewer", method: "GET", path: path, who: "viewer@TD", status: 403, code: muster.EFORBIDDEN},
+			{name: "notices, a clerk", method: "GET", path: path, who: "clerk@TD", status: 403, code: muster.EFORBIDDEN},
+			{name: "notices, a commander", method: "GET", path: path, who: "commander@TD", status: 200},
+		})
+		board := "/callups/" + strconv.FormatInt(id, 10)
+		viewer := e.signedIn("viewer-td", muster.RoleViewer, "TD")
+		wantPage(t, viewer.get(board), 200, "Readiness", "!/notices")
+		if rec := viewer.get(board + "/notices/print"); rec.Code != http.StatusForbidden || strings.Contains(rec.Body.String(), "/r/") {
+			t.Errorf("a viewer printed the notices: %d", rec.Code)
+		}
+		commander := e.signedIn("commander-td", muster.RoleCommander, "TD")
+		wantPage(t, commander.get(board), 200, `href="`+board+`/notices/print"`, `href="/api/v1`+board+`/notices"`)
 	})
 }
