@@ -17,8 +17,10 @@ import (
 // CSRF form token is impossible without a session, and a forged POST
 // would need the member's token anyway.
 
-// errBadLink is what the holder of a bad token is told.
-var errBadLink = muster.Errorf(muster.EUNAUTHORIZED,
+// errBadLink is what the holder of a bad token is told: 404 for every
+// forged, truncated or unknown token, as JSON or as the page, so that no
+// answer tells a forged signature from a member not called up.
+var errBadLink = muster.Errorf(muster.ENOTFOUND,
 	"This answer link is not valid. Check that it is exactly as on your notice, or ask your unit.")
 
 // errTooManyFailures is the 429 of a client over its failure limit.
@@ -77,13 +79,13 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if isJSON {
+		if len(token) > maxTokenLen {
+			s.answerFailed(w, r, true, errBadLink)
+			return
+		}
 		var in answerInput
 		if err := decodeJSON(w, r, &in); err != nil {
 			s.apiError(w, r, err)
-			return
-		}
-		if len(token) > maxTokenLen {
-			s.answerFailed(w, r, true, errBadLink)
 			return
 		}
 		a := &muster.Answer{Answer: in.Answer, ETAMinutes: in.ETAMinutes, Reason: strings.TrimSpace(in.Reason), Via: "link"}
@@ -175,15 +177,15 @@ func (s *Server) answerAllowed(w http.ResponseWriter, r *http.Request, isJSON bo
 	return false
 }
 
-// answerFailed answers a failed request: a bad token counts against the
-// client's limit and is 401 in JSON, 404 as a page; other errors keep
-// their status.
+// answerFailed answers a failed request: a bad token (the service's
+// EUNAUTHORIZED, or ENOTFOUND for a member not called up) counts against
+// the client's limit and is errBadLink, 404 in JSON and as a page; other
+// errors keep their status.
 func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON bool, err error) {
 	code := muster.ErrorCode(err)
-	status := statusFor(err)
 	if code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
 		s.answerFailures.fail(clientAddr(r), s.Now())
-		err, status = errBadLink, http.StatusNotFound
+		err = errBadLink
 	} else if code == muster.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)
 	}
@@ -191,7 +193,7 @@ func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON boo
 		s.apiError(w, r, err)
 		return
 	}
-	s.renderAnswer(w, r, status, &answerView{Error: muster.ErrorMessage(err)})
+	s.renderAnswer(w, r, statusFor(err), &answerView{Error: muster.ErrorMessage(err)})
 }
 
 // renderAnswer writes the answer page: its own small template, not the

@@ -105,7 +105,7 @@ func TestAnswerPage(t *testing.T) {
 		req.RemoteAddr = ip + ":1"
 		rec = httptest.NewRecorder()
 		e.h.ServeHTTP(rec, req)
-		if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		if rec.Code != 404 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || !strings.Contains(rec.Body.String(), `"code":"not_found"`) {
 			t.Errorf("forged token, no Content-Type, Accept JSON: %d %q", rec.Code, rec.Header().Get("Content-Type"))
 		}
 		rd := e.readiness(id)
@@ -116,16 +116,18 @@ func TestAnswerPage(t *testing.T) {
 			t.Errorf("the page does not show the last answer:\n%s", page)
 		}
 
-		// A forged token: 404 page, 401 JSON, nothing changed.
+		// A forged, truncated or over-long token: 404 always, as JSON for
+		// JSON and as the page otherwise; nothing changed.
 		forged := forge(g1)
-		wantPage(t, e.answerRequest("GET", forged, ip, "", ""), 404, "This answer link is not valid", "!Coming late")
-		rec = e.answerRequest("POST", forged, ip, jsonType, `{"answer":"no"}`)
-		if rec.Code != 401 || !strings.Contains(rec.Body.String(), `"code":"unauthorized"`) {
-			t.Errorf("forged JSON answer: %d %s", rec.Code, rec.Body)
+		for _, bad := range []string{forged, g1[:len(g1)-3], "/r/" + strings.Repeat("a", 200)} {
+			wantPage(t, e.answerRequest("GET", bad, ip, "", ""), 404, "This answer link is not valid", "!Coming late")
+			wantPage(t, e.answerRequest("POST", bad, ip, formType, "answer=no"), 404, "This answer link is not valid")
+			rec = e.answerRequest("POST", bad, ip, jsonType, `{"answer":"no"}`)
+			if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"code":"not_found"`) || !strings.Contains(rec.Body.String(), "This answer link is not valid") ||
+				rec.Header().Get("WWW-Authenticate") != "" {
+				t.Errorf("bad token %s, JSON answer: %d %s", bad, rec.Code, rec.Body)
+			}
 		}
-		wantPage(t, e.answerRequest("POST", forged, ip, formType, "answer=no"), 404, "This answer link is not valid")
-		wantPage(t, e.answerRequest("GET", "/r/"+strings.Repeat("a", 200), ip, "", ""), 404, "not valid")
-		wantPage(t, e.answerRequest("GET", g1[:len(g1)-3], ip, "", ""), 404, "not valid")
 		if after := e.readiness(id); after.Late != 2 || after.No != 0 {
 			t.Errorf("a forged token changed readiness: %+v", after)
 		}

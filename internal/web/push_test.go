@@ -113,7 +113,7 @@ func TestPushSubscribe(t *testing.T) {
 			{"no endpoint", g1 + "/push", bad(func(m map[string]any) { delete(m, "endpoint") }), 400, `"field":"endpoint"`},
 			{"short p256dh", g1 + "/push", bad(func(m map[string]any) { keys(m)["p256dh"] = keys(m)["p256dh"][:40] }), 400, `"field":"keys.p256dh"`},
 			{"auth not base64url", g1 + "/push", bad(func(m map[string]any) { keys(m)["auth"] = "no+such/key" }), 400, `"field":"keys.auth"`},
-			{"forged token", forge(g1) + "/push", good, 401, `"code":"unauthorized"`},
+			{"forged token", forge(g1) + "/push", good, 404, `"code":"not_found"`},
 		} {
 			rec := e.answerRequest("POST", c.path, ip, jsonType, c.body)
 			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.contains) {
