@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN     = "forbidden"     // the actor's role or unit subtree does not allow it (403)
 	ETOOLARGE      = "too_large"     // the request body is over the limit (413)
 	ERATELIMIT     = "rate_limited"  // too many attempts (429)
+	EUNSUPPORTED   = "unsupported"   // a request body of a type the endpoint does not read (415)
 )
 
 // Error is a domain error: a stable code, a message safe to show a user and,

@@ -63,18 +63,40 @@ func (s *Server) answerPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAnswer(w, r, http.StatusOK, &answerView{Token: token, Page: p})
 }
 
-// answerSubmit answers POST /r/{token}: JSON in, JSON out; a form in, the
-// page again. It answers 200 only once the service has stored the answer.
+// answerSubmit answers POST /r/{token}: JSON in, JSON out; a form in
+// (urlencoded or multipart), the page again; any other body 415. It
+// answers 200 only once the service has stored the answer.
 func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	isJSON := false
-	if ct := r.Header.Get("Content-Type"); ct == "" {
-		// No body type: a script that asks for JSON gets the JSON errors.
-		isJSON = strings.Contains(r.Header.Get("Accept"), "application/json")
-	} else if mt, _, err := mime.ParseMediaType(ct); err == nil {
-		isJSON = mt == "application/json" || strings.HasSuffix(mt, "+json")
+	// No body type, or one muster does not read: a script that asks for
+	// JSON gets the JSON errors.
+	isJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
+	supported := true
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil:
+			supported = false
+		case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+			isJSON = true
+		case mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data":
+			isJSON = false
+		default:
+			supported = false
+		}
 	}
 	if !s.answerAllowed(w, r, isJSON) {
+		return
+	}
+	if !supported {
+		err := muster.Errorf(muster.EUNSUPPORTED, "Content-Type %s is not read here: send application/json, application/x-www-form-urlencoded or multipart/form-data.",
+			quoteShort(r.Header.Get("Content-Type")))
+		err.Details = []muster.ErrorDetail{{Field: "Content-Type", Message: "must be application/json or a form"}}
+		if isJSON {
+			s.apiError(w, r, err)
+		} else {
+			s.renderAnswer(w, r, http.StatusUnsupportedMediaType, &answerView{Error: err.Message})
+		}
 		return
 	}
 	ctx := r.Context()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -38,7 +39,31 @@ func forge(path string) string {
 const (
 	jsonType = "application/json"
 	formType = "application/x-www-form-urlencoded"
+	mpType   = "multipart/form-data; boundary=" + mpBoundary
 )
+
+// mpBoundary is the boundary of mpBody's forms.
+const mpBoundary = "muster-test-boundary"
+
+// mpBody returns a multipart/form-data body (boundary mpBoundary) of the
+// fields, given as name, value pairs.
+func mpBody(t *testing.T, fields ...string) string {
+	t.Helper()
+	var b strings.Builder
+	mw := multipart.NewWriter(&b)
+	if err := mw.SetBoundary(mpBoundary); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(fields); i += 2 {
+		if err := mw.WriteField(fields[i], fields[i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
 
 func TestAnswerPage(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
@@ -83,6 +108,11 @@ func TestAnswerPage(t *testing.T) {
 				[]string{"Your answer is recorded", "Cannot come", "(night shift)", "Шевчук Анна"}},
 			{"form late without minutes", b1, formType, "answer=late&eta_minutes=", 400, []string{"Say how late you will be"}},
 			{"form no answer", b1, formType, "reason=x", 400, []string{"Choose one of the three answers"}},
+			{"multipart yes", b1, mpType, mpBody(t, "answer", "yes"), 200, []string{"Your answer is recorded", "Your answer: Coming"}},
+			{"multipart late", b1, mpType, mpBody(t, "answer", "late", "eta_minutes", "20"), 200, []string{"Your answer is recorded", "Coming late, 20 min"}},
+			{"multipart too large", b1, mpType, mpBody(t, "answer", "no", "reason", strings.Repeat("x", maxFormBytes)), 413, []string{"too large"}},
+			{"text/plain", b1, "text/plain", "answer=no", 415, []string{`Content-Type "text/plain" is not read here`}},
+			{"not a media type", b1, "form", "answer=no", 415, []string{`Content-Type "form" is not read here`}},
 			{"form late", b1, formType, "answer=late&eta_minutes=30", 200, []string{"Your answer is recorded", "Coming late, 30 min"}},
 		} {
 			rec := e.answerRequest("POST", c.path, ip, c.contentType, c.body)
@@ -100,7 +130,17 @@ func TestAnswerPage(t *testing.T) {
 				}
 			}
 		}
-		req := httptest.NewRequest("POST", forge(g1), strings.NewReader(`{"answer":"no"}`))
+		// A body type the page does not read, from a script asking for JSON.
+		req := httptest.NewRequest("POST", b1, strings.NewReader(`<answer>no</answer>`))
+		req.Header.Set("Content-Type", "application/xml")
+		req.Header.Set("Accept", "application/json")
+		rec = httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != 415 || !strings.Contains(rec.Body.String(), `"code":"unsupported"`) || !strings.Contains(rec.Body.String(), `"field":"Content-Type"`) ||
+			!strings.Contains(rec.Body.String(), `application/xml`) {
+			t.Errorf("XML answer: %d %s", rec.Code, rec.Body)
+		}
+		req = httptest.NewRequest("POST", forge(g1), strings.NewReader(`{"answer":"no"}`))
 		req.Header.Set("Accept", "application/json")
 		req.RemoteAddr = ip + ":1"
 		rec = httptest.NewRecorder()

@@ -17,6 +17,7 @@ var statusOf = map[string]int{
 	muster.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	muster.EUNPROCESSABLE: http.StatusUnprocessableEntity,
 	muster.ERATELIMIT:     http.StatusTooManyRequests,
+	muster.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
 	muster.EINTERNAL:      http.StatusInternalServerError,
 }
 

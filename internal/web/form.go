@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,10 +82,21 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
 	return s.checkFormToken(r)
 }
 
-// parseFormOnly parses a urlencoded form of at most maxFormBytes.
+// parseFormOnly parses a form of at most maxFormBytes: urlencoded, or
+// multipart/form-data as some clients send it (its parts, files too, count
+// against the same limit and stay in memory).
 func (s *Server) parseFormOnly(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(maxFormBytes)
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+		}
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return muster.Errorf(muster.ETOOLARGE, "The form is too large.")
