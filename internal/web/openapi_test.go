@@ -107,7 +107,17 @@ func operations(t *testing.T) map[string]operation {
 	return ops
 }
 
-var routePattern = regexp.MustCompile(`"(GET|POST|PUT|PATCH|DELETE) (/(?:api/v1/|healthz|metrics)[^"]*)"`)
+// routePattern matches a route of routes.go: "METHOD /path", or
+// "METHOD "+constant+"rest".
+var routePattern = regexp.MustCompile(`"(GET|POST|PUT|PATCH|DELETE) (?:"\+(\w+)\+")?([^"]*)"`)
+
+// routeConstants are the path constants routes.go builds routes from.
+var routeConstants = map[string]string{"calendarPath": web.CalendarPath, "kitPath": web.KitPath}
+
+// documentedPrefixes are the paths the document must describe: the API,
+// operations, and what members, calendar apps and the SMS gateway reach
+// outside /api/v1. The staff pages are not in it.
+var documentedPrefixes = []string{"/api/v1/", "/healthz", "/metrics", "/r/", "/sms/", web.CalendarPath, web.KitPath}
 
 // TestOpenAPICoversRoutes checks that the route table (routes.go) and the
 // document's paths list the same operations, so the two cannot drift.
@@ -118,7 +128,22 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	var routes []string
 	for _, m := range routePattern.FindAllStringSubmatch(string(src), -1) {
-		routes = append(routes, m[1]+" "+m[2])
+		path := m[3]
+		if m[2] != "" {
+			prefix, ok := routeConstants[m[2]]
+			if !ok {
+				t.Fatalf("routes.go builds a route from %s: add it to routeConstants", m[2])
+			}
+			path = prefix + path
+		}
+		if slices.ContainsFunc(documentedPrefixes, func(p string) bool { return strings.HasPrefix(path, p) }) {
+			routes = append(routes, m[1]+" "+path)
+		}
+	}
+	for _, want := range []string{"GET /r/{token}", "POST /r/{token}", "DELETE /r/{token}/push", "POST /sms/inbound", "GET /calendar/{file}", "POST /k/{token}"} {
+		if !slices.Contains(routes, want) {
+			t.Errorf("the route %s was not found in routes.go: %v", want, routes)
+		}
 	}
 	if len(routes) < 20 {
 		t.Fatalf("found only %d routes in routes.go: %v", len(routes), routes)
