@@ -189,3 +189,34 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestAPIAuthorizationScheme checks that the scheme of the Authorization
+// header is case-insensitive (RFC 7235) and that anything but a bearer
+// token is 401.
+func TestAPIAuthorizationScheme(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		srv := newTestServer(t, db)
+		for _, c := range []struct {
+			header string
+			status int
+		}{
+			{"Bearer admin-token", 200},
+			{"bearer admin-token", 200},
+			{"BEARER admin-token", 200},
+			{"Bearer   admin-token ", 200},
+			{"Basic admin-token", 401},
+			{"Bearer", 401},
+			{"bearer ", 401},
+			{"Bearerx admin-token", 401},
+			{"bearer wrong-token", 401},
+		} {
+			req := httptest.NewRequest("GET", "/api/v1/units/TD", nil)
+			req.Header.Set("Authorization", c.header)
+			rec := httptest.NewRecorder()
+			srv.h.ServeHTTP(rec, req)
+			if rec.Code != c.status {
+				t.Errorf("Authorization: %q: %d, want %d\n%s", c.header, rec.Code, c.status, rec.Body)
+			}
+		}
+	})
+}

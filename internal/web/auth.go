@@ -19,12 +19,12 @@ func (s *Server) apiAuth(next http.HandlerFunc) http.Handler {
 		var actor *muster.Actor
 		var err error
 		if h := r.Header.Get("Authorization"); h != "" {
-			secret, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok || strings.TrimSpace(secret) == "" {
+			secret, ok := bearerToken(h)
+			if !ok {
 				s.apiError(w, r, muster.Errorf(muster.EUNAUTHORIZED, "The Authorization header must be \"Bearer TOKEN\"."))
 				return
 			}
-			actor, err = s.Access.TokenActor(ctx, strings.TrimSpace(secret))
+			actor, err = s.Access.TokenActor(ctx, secret)
 		} else if c, cerr := r.Cookie(sessionCookie); cerr == nil {
 			actor, err = s.Access.SessionActor(ctx, c.Value)
 			if err == nil && !safeMethod(r.Method) {
@@ -42,6 +42,15 @@ func (s *Server) apiAuth(next http.HandlerFunc) http.Handler {
 		}
 		next(w, r.WithContext(muster.NewContextWithActor(ctx, actor)))
 	})
+}
+
+// bearerToken returns the credentials of an Authorization header of the
+// Bearer scheme, whose name is case-insensitive (RFC 7235 section 2.1),
+// and false for any other scheme or for no credentials.
+func bearerToken(h string) (string, bool) {
+	scheme, cred, _ := strings.Cut(strings.TrimSpace(h), " ")
+	cred = strings.TrimSpace(cred)
+	return cred, strings.EqualFold(scheme, "Bearer") && cred != ""
 }
 
 // pageAuth admits requests with a live session and redirects the others to

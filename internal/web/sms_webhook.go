@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/smsreply"
@@ -61,8 +60,8 @@ func (s *Server) smsAuthorized(w http.ResponseWriter, r *http.Request) bool {
 		s.apiError(w, r, errTooManyFailures)
 		return false
 	}
-	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || s.SMS.Key == "" || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(key)), []byte(s.SMS.Key)) != 1 {
+	key, ok := bearerToken(r.Header.Get("Authorization"))
+	if !ok || s.SMS.Key == "" || subtle.ConstantTimeCompare([]byte(key), []byte(s.SMS.Key)) != 1 {
 		s.answerFailures.fail(clientAddr(r), s.Now())
 		s.apiError(w, r, muster.Errorf(muster.EUNAUTHORIZED, "The SMS gateway's key is required: Authorization: Bearer KEY."))
 		return false

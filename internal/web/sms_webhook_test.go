@@ -88,6 +88,7 @@ func TestSMSWebhooks(t *testing.T) {
 			{name: "receipt not JSON", path: "/sms/receipt", auth: bearer, body: `id=gw-7`, status: 400, code: muster.EINVALID},
 			{name: "receipt delivered", path: "/sms/receipt", auth: bearer, body: `{"id":"gw-7","status":"delivered"}`, status: 200},
 			{name: "receipt repeated", path: "/sms/receipt", auth: bearer, body: `{"id":"gw-7","status":"delivered"}`, status: 200},
+			{name: "receipt, scheme in lower case", path: "/sms/receipt", auth: "bearer " + smsKey, body: `{"id":"gw-7","status":"delivered"}`, status: 200},
 			{name: "inbound not understood", path: "/sms/inbound", auth: bearer, body: `{"from":"+375291234567","text":"maybe"}`, status: 200, reply: smsreply.Usage},
 			{name: "inbound stranger", path: "/sms/inbound", auth: bearer, body: `{"from":"+375299999999","text":"1"}`, status: 200, reply: smsreply.Stranger},
 			{name: "inbound unknown field", path: "/sms/inbound", auth: bearer, body: `{"from":"+375291234567","text":"1","to":"x"}`, status: 400, code: muster.EINVALID},
