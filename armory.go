@@ -66,11 +66,15 @@ type Item struct {
 	HolderName string     `json:"holder_name"`
 }
 
+// ValidSerial reports whether s is a well-formed serial number: 1–32
+// letters, digits, '-', '.', '/' or '_', starting with a letter or digit.
+func ValidSerial(s string) bool { return validKey(s, "-./_") }
+
 // Validate checks a new item's fields.
 func (it *Item) Validate() error {
 	it.Serial = strings.TrimSpace(it.Serial)
 	switch {
-	case !validKey(it.Serial, "-./_"):
+	case !ValidSerial(it.Serial):
 		return invalidField("serial", "required, 1–32 letters, digits, '-', '.', '/' or '_'")
 	case !ValidCode(it.Type):
 		return invalidField("type", "required, an item type code")

@@ -196,8 +196,11 @@ func (db *DB) FindItems(ctx context.Context, f muster.ItemFilter) (*muster.ItemP
 		w.add("s.status = ?", f.Status)
 	}
 	if f.Cursor != "" {
+		// A cursor is a serial in canonical base64url: anything else
+		// ("zzz" decodes to two bytes that are no serial) would page
+		// from nowhere and answer an empty list.
 		last, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		if err != nil {
+		if err != nil || !muster.ValidSerial(string(last)) || base64.RawURLEncoding.EncodeToString(last) != f.Cursor {
 			return nil, fieldError(muster.EINVALID, "cursor", "not a cursor returned by this API")
 		}
 		w.add("i.serial > ?", string(last))

@@ -15,7 +15,7 @@ import (
 // remembers, so it needs no lookups, and rebuilding the unique index proves
 // the file held no duplicates.
 var (
-	bulkIndexes    = []string{"members_search", "members_unit", "member_qualifications_valid"}
+	bulkIndexes    = []string{"members_search", "members_number_search", "members_unit", "member_qualifications_valid"}
 	initialIndexes = append([]string{"members_service_number"}, bulkIndexes...)
 )
 

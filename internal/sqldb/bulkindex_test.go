@@ -63,8 +63,8 @@ func TestBulkImportRebuildsIndexes(t *testing.T) {
 	}
 	indexes := func() int {
 		var n int
-		db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ($1, $2, $3, $4)`,
-			initialIndexes[0], initialIndexes[1], initialIndexes[2], initialIndexes[3]).Scan(&n)
+		names := "'" + strings.Join(initialIndexes, "', '") + "'"
+		db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (`+names+`)`).Scan(&n)
 		return n
 	}
 	// A first load into an empty roster finds a duplicate far from its twin

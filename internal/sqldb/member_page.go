@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/muster-force/muster"
 )
@@ -30,7 +31,7 @@ func decodeCursor(s string) (memberCursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || c.SN == "" {
-		return c, muster.Errorf(muster.EINVALID, "cursor: not a cursor returned by this API")
+		return c, fieldError(muster.EINVALID, "cursor", "not a cursor returned by this API")
 	}
 	return c, nil
 }
@@ -57,12 +58,14 @@ func (db *DB) FindMembers(ctx context.Context, f muster.MemberFilter) (*muster.M
 	}
 	w := q.conds(plan == planByQualification, plan == planByName)
 	// Members come in name order; a search by service number lists them
-	// in number order, along the index it searches.
+	// in number order (case folded, as it searches), along the index it
+	// searches.
 	order := "m.search_key, m.service_number"
 	if q.byNumber {
-		order = "m.service_number"
+		order = "lower(m.service_number), m.service_number"
 		if q.cursor != nil {
-			w.add("m.service_number > ?", q.cursor.SN)
+			sn := q.cursor.SN
+			w.add("(lower(m.service_number) > ? OR (lower(m.service_number) = ? AND m.service_number > ?))", strings.ToLower(sn), strings.ToLower(sn), sn)
 		}
 	} else if q.cursor != nil {
 		w.add("(m.search_key > ? OR (m.search_key = ? AND m.service_number > ?))", q.cursor.Key, q.cursor.Key, q.cursor.SN)

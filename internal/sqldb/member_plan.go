@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,7 +16,7 @@ type memberQuery struct {
 	statuses []any
 	qualID   int64
 	today    string
-	keyFrom  string // search key or service number range, when searching
+	keyFrom  string // search key or lower-cased service number range, when searching
 	keyTo    string
 	byNumber bool
 	cursor   *memberCursor
@@ -27,7 +29,7 @@ func (db *DB) memberQuery(ctx context.Context, a *muster.Actor, f muster.MemberF
 	if q.limit <= 0 {
 		q.limit = 50
 	} else if q.limit > MaxPageSize {
-		return nil, muster.Errorf(muster.EINVALID, "limit: at most %d", MaxPageSize)
+		return nil, fieldError(muster.EINVALID, "limit", "at most %d", MaxPageSize)
 	}
 	if f.Unit != "" {
 		u, err := db.FindUnit(ctx, f.Unit)
@@ -50,18 +52,23 @@ func (db *DB) memberQuery(ctx context.Context, a *muster.Actor, f muster.MemberF
 	}
 	for _, s := range f.Status {
 		if !s.Valid() {
-			return nil, muster.Errorf(muster.EINVALID, "status: %q is not one of applicant, active, reserve, inactive, discharged", s)
+			return nil, fieldError(muster.EINVALID, "status", "%q is not one of applicant, active, reserve, inactive, discharged", s)
 		}
 		q.statuses = append(q.statuses, string(s))
 	}
 	if f.Qualification != "" {
-		if err := db.read.QueryRowContext(ctx, `SELECT id FROM qualifications WHERE code = $1`, f.Qualification).Scan(&q.qualID); err != nil {
-			return nil, notFoundAs(err, muster.EINVALID, "qualification: %q is not in the catalogue", f.Qualification)
+		err := db.read.QueryRowContext(ctx, `SELECT id FROM qualifications WHERE code = $1`, f.Qualification).Scan(&q.qualID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fieldError(muster.EINVALID, "qualification", "%q is not in the catalogue", f.Qualification)
+		} else if err != nil {
+			return nil, err
 		}
 	}
 	if text := strings.TrimSpace(f.Query); text != "" {
 		if looksLikeServiceNumber(text) {
-			q.byNumber, q.keyFrom = true, text
+			// Folded as lower() folds the service numbers of
+			// members_number_search: a search ignores case.
+			q.byNumber, q.keyFrom = true, strings.ToLower(text)
 		} else {
 			q.keyFrom = muster.SearchPrefix(text)
 		}
@@ -115,7 +122,7 @@ func (q *memberQuery) conds(byQualification, byName bool) *where {
 		w.add("m.status IN ("+marks(len(q.statuses))+")", q.statuses...)
 	}
 	if q.byNumber {
-		w.add("m.service_number >= ? AND m.service_number < ?", q.keyFrom, q.keyTo)
+		w.add("lower(m.service_number) >= ? AND lower(m.service_number) < ?", q.keyFrom, q.keyTo)
 	} else if q.keyFrom != "" {
 		w.add("m.search_key >= ? AND m.search_key < ?", q.keyFrom, q.keyTo)
 	}

@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/muster-force/muster"
@@ -24,6 +25,7 @@ func TestFindMembers(t *testing.T) {
 			{"cyrillic prefix", muster.MemberFilter{Query: "иван"}, []string{"G1"}},
 			{"latin finds cyrillic", muster.MemberFilter{Query: "Shevch"}, []string{"B1"}},
 			{"service number", muster.MemberFilter{Query: "B1"}, []string{"B1"}},
+			{"service number in lower case", muster.MemberFilter{Query: "b1"}, []string{"B1"}},
 		}
 		for _, tt := range tests {
 			page, err := db.FindMembers(ctx, tt.filter)
@@ -72,6 +74,52 @@ func TestFindMembersPaging(t *testing.T) {
 		}
 		_, err := db.FindMembers(ctx, muster.MemberFilter{Cursor: "garbage!"})
 		wantCode(t, err, muster.EINVALID)
+		if d := muster.ErrorDetails(err); len(d) != 1 || d[0].Field != "cursor" {
+			t.Errorf("a bad cursor's details %+v, want the field cursor", d)
+		}
+		_, err = db.FindMembers(ctx, muster.MemberFilter{Qualification: "NOPE"})
+		wantCode(t, err, muster.EINVALID)
+		if d := muster.ErrorDetails(err); len(d) != 1 || d[0].Field != "qualification" {
+			t.Errorf("an unknown qualification's details %+v, want the field qualification", d)
+		}
+	})
+}
+
+// TestFindMembersByNumberAnyCase checks that a search by service number
+// ignores case, as the search by name does, page by page.
+func TestFindMembersByNumberAnyCase(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		ctx := sqldbtest.System()
+		birth, _ := muster.ParseDate("1990-05-17")
+		for _, sn := range []string{"BY27363", "by27362", "BY27361", "BY2800"} {
+			m := muster.Member{ServiceNumber: sn, FamilyName: "Петров", GivenName: sn, BirthDate: birth, Unit: "GOM-MOZ-1", Status: muster.StatusActive}
+			if err := db.CreateMember(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []string{"by2736", "BY2736", "bY2736"} {
+			var got []string
+			cursor := ""
+			for range 5 {
+				page, err := db.FindMembers(ctx, muster.MemberFilter{Query: q, Limit: 1, Cursor: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Total != 3 {
+					t.Errorf("%s: total %d, want 3", q, page.Total)
+				}
+				for _, m := range page.Members {
+					got = append(got, m.ServiceNumber)
+				}
+				if cursor = page.NextCursor; cursor == "" {
+					break
+				}
+			}
+			if strings.Join(got, " ") != "BY27361 by27362 BY27363" {
+				t.Errorf("%s: pages gave %v, want BY27361 by27362 BY27363", q, got)
+			}
+		}
 	})
 }
 
