@@ -12,6 +12,8 @@ import (
 // apiCallUpCAP answers GET /api/v1/callups/{id}/cap with the call-up as a
 // CAP 1.2 alert (application/cap+xml); a drill has status Exercise. The
 // sender is "muster@" and the host of the public URL, or of the request.
+// Sent is the call-up's creation time: a call-up does not change once
+// created, so each read gives the same alert, as its identifier says.
 func (s *Server) apiCallUpCAP(w http.ResponseWriter, r *http.Request) {
 	id, err := callUpQuery(r)
 	if err != nil {
@@ -29,7 +31,7 @@ func (s *Server) apiCallUpCAP(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	doc, err := cap.Alert(c, cap.Options{Sender: s.capSender(r), UnitName: u.Name, SentAt: s.Now()})
+	doc, err := cap.Alert(c, cap.Options{Sender: s.capSender(r), UnitName: u.Name, SentAt: c.CreatedAt})
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/sqldb"
@@ -64,6 +65,17 @@ func TestAPICallUpCAP(t *testing.T) {
 			{name: "unknown", method: "GET", path: "/api/v1/callups/9999/cap", who: "admin@TD", status: 404, code: muster.ENOTFOUND},
 			{name: "not a number", method: "GET", path: "/api/v1/callups/x/cap", who: "admin@TD", status: 404, code: muster.ENOTFOUND},
 			{name: "query parameter", method: "GET", path: "/api/v1/callups/" + drill + "/cap?lang=en", who: "admin@TD", status: 400, field: "lang"},
+		})
+		// Read again later: the same alert, sent when the call-up was made.
+		first := e.api("GET", "/api/v1/callups/"+real+"/cap", "admin@TD", nil).Body.String()
+		e.s.Now = func() time.Time { return sqldbtest.Now.Add(time.Hour) }
+		e.run([]apiScenario{
+			{name: "an hour later", method: "GET", path: "/api/v1/callups/" + real + "/cap", who: "admin@TD", status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				alert("Actual", "muster@example.com")(t, rec)
+				if rec.Body.String() != first {
+					t.Errorf("the alert changed with the time it was read:\n%s\nthen\n%s", first, rec.Body)
+				}
+			}},
 		})
 		e.s.PublicURL = "https://muster.force.example:8443"
 		e.run([]apiScenario{
