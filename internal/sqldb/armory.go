@@ -56,12 +56,12 @@ func (db *DB) CreateItemType(ctx context.Context, t *muster.ItemType) error {
 
 // itemType reads a type by code; an unknown code is an EUNPROCESSABLE
 // error naming field.
-func itemType(ctx context.Context, q querier, code, field string) (id int64, kind muster.ItemKind, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, kind FROM item_types WHERE code = $1`, code).Scan(&id, &kind)
+func itemType(ctx context.Context, q querier, code, field string) (id int64, kind muster.ItemKind, name string, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, kind, name FROM item_types WHERE code = $1`, code).Scan(&id, &kind, &name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", fieldError(muster.EUNPROCESSABLE, field, "item type %s does not exist", code)
+		return 0, "", "", fieldError(muster.EUNPROCESSABLE, field, "item type %s does not exist", code)
 	}
-	return id, kind, err
+	return id, kind, name, err
 }
 
 // armoryRef is an armory and the unit it belongs to.

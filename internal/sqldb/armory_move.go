@@ -50,7 +50,7 @@ func (db *DB) CreateItems(ctx context.Context, items []*muster.Item) error {
 
 // createItem inserts the item after the ledger entry head.
 func (tx *Tx) createItem(ctx context.Context, head *ledgerHead, it *muster.Item) error {
-	typeID, kind, err := itemType(ctx, tx, it.Type, "type")
+	typeID, kind, typeName, err := itemType(ctx, tx, it.Type, "type")
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (tx *Tx) createItem(ctx context.Context, head *ledgerHead, it *muster.Item)
 	if err != nil {
 		return fmt.Errorf("insert item state %s: %w", it.Serial, err)
 	}
-	it.Armory, it.Status, it.Holder, it.HolderName = ref.code, muster.InStore, "", ""
+	it.TypeName, it.Armory, it.Status, it.Holder, it.HolderName = typeName, ref.code, muster.InStore, "", ""
 	return tx.audit(ctx, "item.create", "item", it.Serial, nil, it)
 }
 

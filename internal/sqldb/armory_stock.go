@@ -58,7 +58,7 @@ func (db *DB) moveStock(ctx context.Context, m muster.StockMovement, kind muster
 		if err != nil {
 			return err
 		}
-		typeID, itemKind, err := itemType(ctx, tx, m.Type, "type")
+		typeID, itemKind, _, err := itemType(ctx, tx, m.Type, "type")
 		if err != nil {
 			return err
 		}

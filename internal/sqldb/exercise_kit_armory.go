@@ -45,7 +45,7 @@ func (tx *Tx) linkKitItem(ctx context.Context, k *muster.KitItem) (typeID, armor
 	if k.ItemType == "" {
 		return typeID, armoryID, nil
 	}
-	id, kind, err := itemType(ctx, tx, k.ItemType, "item_type")
+	id, kind, _, err := itemType(ctx, tx, k.ItemType, "item_type")
 	if err != nil {
 		return typeID, armoryID, err
 	}

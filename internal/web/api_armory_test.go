@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/muster-force/muster"
@@ -53,6 +54,7 @@ func TestArmoryAPI(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		srv := newArmoryServer(t, db)
 		const admin, armorer = "admin-token", "armorer-gom"
+		var created string // POST /api/v1/items's answer for AK-002
 		items := func(n int) func(t *testing.T, rec *httptest.ResponseRecorder) {
 			return func(t *testing.T, rec *httptest.ResponseRecorder) {
 				var l struct{ Items []map[string]any }
@@ -71,7 +73,13 @@ func TestArmoryAPI(t *testing.T) {
 			{name: "types", method: "GET", url: "/api/v1/item-types", token: "viewer-gom", status: 200},
 			{name: "create", method: "POST", url: "/api/v1/items", token: armorer, body: `{"serial":"AK-001","type":"AK-74M","armory":"GOM-MOZ-1"}`, status: 201,
 				check: wantItem(muster.InStore, "")},
-			{name: "create 2", method: "POST", url: "/api/v1/items", token: admin, body: `{"serial":"AK-002","type":"AK-74M","armory":"BRE-PIN"}`, status: 201},
+			{name: "create 2", method: "POST", url: "/api/v1/items", token: admin, body: `{"serial":"AK-002","type":"AK-74M","armory":"BRE-PIN"}`, status: 201,
+				check: func(t *testing.T, rec *httptest.ResponseRecorder) { created = rec.Body.String() }},
+			{name: "get as created", method: "GET", url: "/api/v1/items/AK-002", token: admin, status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if rec.Body.String() != created || !strings.Contains(created, `"type_name":"AK-74M rifle"`) {
+					t.Errorf("POST answered\n%s\nGET answers\n%s", created, rec.Body)
+				}
+			}},
 			{name: "duplicate serial", method: "POST", url: "/api/v1/items", token: admin, body: `{"serial":"AK-001","type":"AK-74M","armory":"BRE-PIN"}`, status: 409},
 			{name: "no serial", method: "POST", url: "/api/v1/items", token: admin, body: `{"type":"AK-74M","armory":"BRE-PIN"}`, status: 422, field: "serial"},
 			{name: "unknown type", method: "POST", url: "/api/v1/items", token: admin, body: `{"serial":"X1","type":"T-72","armory":"BRE-PIN"}`, status: 422, field: "type"},
@@ -136,11 +144,17 @@ func TestArmoryAPI(t *testing.T) {
 		rec = request(t, srv, http.MethodGet, "/api/v1/armories/GOM-MOZ-1/items?limit=1&cursor="+page.NextCursor, admin, nil)
 		var next struct {
 			Items      []struct{ Serial string }
-			NextCursor string `json:"next_cursor"`
+			NextCursor *string `json:"next_cursor"`
 		}
 		decode(t, rec, &next)
-		if len(page.Items) != 1 || page.NextCursor == "" || len(next.Items) != 1 || next.Items[0].Serial == page.Items[0].Serial || next.NextCursor != "" {
-			t.Fatalf("pages %+v then %+v", page, next)
+		if len(page.Items) != 1 || page.NextCursor == "" || len(next.Items) != 1 || next.Items[0].Serial == page.Items[0].Serial || next.NextCursor != nil ||
+			!strings.Contains(rec.Body.String(), `"next_cursor":null`) {
+			t.Fatalf("pages %+v then %s", page, rec.Body)
+		}
+		// A member's items: one page, next_cursor null.
+		rec = request(t, srv, http.MethodGet, "/api/v1/members/G1/items", admin, nil)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"next_cursor":null`) {
+			t.Fatalf("G1's items: %d %s", rec.Code, rec.Body)
 		}
 	})
 }

@@ -26,16 +26,20 @@ func toAPIItem(it *muster.Item) apiItem {
 	return out
 }
 
-// itemList is the body of the item lists; next_cursor is "" on the last page.
+// itemList is the body of the item lists; next_cursor is null on the last
+// page, as for members.
 type itemList struct {
 	Items      []apiItem `json:"items"`
-	NextCursor string    `json:"next_cursor"`
+	NextCursor *string   `json:"next_cursor"`
 }
 
 func toItemList(p *muster.ItemPage) itemList {
-	out := itemList{Items: make([]apiItem, len(p.Items)), NextCursor: p.NextCursor}
+	out := itemList{Items: make([]apiItem, len(p.Items))}
 	for i, it := range p.Items {
 		out.Items[i] = toAPIItem(it)
+	}
+	if p.NextCursor != "" {
+		out.NextCursor = &p.NextCursor
 	}
 	return out
 }
