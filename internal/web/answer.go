@@ -23,9 +23,10 @@ import (
 var errBadLink = muster.Errorf(muster.ENOTFOUND,
 	"This answer link is not valid. Check that it is exactly as on your notice, or ask your unit.")
 
-// errTooManyFailures is the 429 of a client over its failure limit.
+// errTooManyFailures is the 429 of a client over its failure limit; it
+// names the wait its Retry-After header gives.
 var errTooManyFailures = muster.Errorf(muster.ERATELIMIT,
-	"Too many wrong answer links from your address. Wait a minute and try again.")
+	"Too many wrong answer links from your address. Wait %d seconds and try again.", retryAfterSeconds)
 
 // maxTokenLen bounds a token before it reaches the service.
 const maxTokenLen = 64
@@ -190,7 +191,7 @@ func (s *Server) answerAllowed(w http.ResponseWriter, r *http.Request, isJSON bo
 	if s.answerFailures.allow(clientAddr(r), s.Now()) {
 		return true
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(answerRefill.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 	if isJSON {
 		s.apiError(w, r, errTooManyFailures)
 	} else {

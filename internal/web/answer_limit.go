@@ -17,6 +17,10 @@ const (
 	// maxLimiterEntries bounds the limiter's memory; beyond it, the
 	// addresses whose allowance is full again are forgotten.
 	maxLimiterEntries = 10000
+	// retryAfterSeconds is the Retry-After of a client over its limit, and
+	// the wait its 429 message names: its next try comes back within one
+	// answerRefill.
+	retryAfterSeconds = int(answerRefill / time.Second)
 )
 
 // failureLimiter is a token bucket per client address that only failures

@@ -253,10 +253,22 @@ func TestAnswerRateLimit(t *testing.T) {
 		}
 		// Over the limit, even a good token waits, and nothing is stored.
 		rec := e.answerRequest("POST", g1, guesser, jsonType, `{"answer":"yes"}`)
-		if rec.Code != 429 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"code":"rate_limited"`) {
+		// The message names the wait that Retry-After gives: one refill.
+		refill := strconv.Itoa(int(answerRefill / time.Second))
+		wait := "Wait " + refill + " seconds and try again."
+		if rec.Code != 429 || rec.Header().Get("Retry-After") != refill || !strings.Contains(rec.Body.String(), `"code":"rate_limited"`) ||
+			!strings.Contains(rec.Body.String(), wait) {
 			t.Errorf("over the limit, JSON: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 		}
-		wantPage(t, e.answerRequest("GET", g1, guesser, "", ""), 429, "Too many wrong answer links")
+		page := e.answerRequest("GET", g1, guesser, "", "")
+		wantPage(t, page, 429, "Too many wrong answer links", wait)
+		if page.Header().Get("Retry-After") != refill {
+			t.Errorf("page over the limit: Retry-After %q, want %s", page.Header().Get("Retry-After"), refill)
+		}
+		kit := e.answerRequest("GET", "/k/"+strings.Repeat("a", 26), guesser, "", "")
+		if kit.Code != 429 || kit.Header().Get("Retry-After") != refill || !strings.Contains(kit.Body.String(), wait) {
+			t.Errorf("kit page over the limit: %d %q\n%s", kit.Code, kit.Header().Get("Retry-After"), kit.Body)
+		}
 		if rd := e.readiness(id); rd.Yes != 0 {
 			t.Errorf("an answer over the limit was stored: %+v", rd)
 		}

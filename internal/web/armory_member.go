@@ -127,8 +127,8 @@ func (s *Server) kitAllowed(w http.ResponseWriter, r *http.Request) bool {
 	if s.answerFailures.allow(clientAddr(r), s.Now()) {
 		return true
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(answerRefill.Seconds())))
-	s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait a minute and try again."})
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})
 	return false
 }
 

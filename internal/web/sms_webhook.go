@@ -56,7 +56,7 @@ type smsReply struct {
 // answers 401 or 429 and returns false when the request may not go on.
 func (s *Server) smsAuthorized(w http.ResponseWriter, r *http.Request) bool {
 	if !s.answerFailures.allow(clientAddr(r), s.Now()) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(answerRefill.Seconds())))
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 		s.apiError(w, r, errTooManyFailures)
 		return false
 	}
