@@ -246,7 +246,7 @@ type CallUpService interface {
 	Readiness(ctx context.Context, id int64, unit string, depth int) (*Readiness, error)
 	// Notices calls fn for each targeted member and channel, with the
 	// member's response link made from baseURL. The links are the
-	// members' credentials: it needs PermCallUp over the call-up.
+	// members' credentials: it needs PermCheckIn over the call-up.
 	Notices(ctx context.Context, id int64, baseURL string, fn func(Notice) error) error
 	// CheckIn records a member at the assembly point.
 	CheckIn(ctx context.Context, id int64, serviceNumber string) error

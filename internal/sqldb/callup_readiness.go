@@ -151,11 +151,12 @@ func addReadiness(p, r *muster.Readiness) {
 
 // Notices calls fn for each delivery of the call-up, in service-number
 // and channel order, with the member's response link. A response link is
-// the member's only credential, so the actor needs PermCallUp, as for
-// creating the call-up that sends them, not only roster.read, and the
-// call-up's unit in its subtree.
+// the member's only credential, so the actor needs PermCheckIn (the staff
+// who work the call-up at the desk: they hand out the paper notices and
+// check members in), not only roster.read, and the call-up's unit in its
+// subtree.
 func (db *DB) Notices(ctx context.Context, id int64, baseURL string, fn func(muster.Notice) error) error {
-	a, err := actorAllowed(ctx, muster.PermCallUp)
+	a, err := actorAllowed(ctx, muster.PermCheckIn)
 	if err != nil {
 		return err
 	}

@@ -27,12 +27,12 @@ type callUpEnv struct {
 }
 
 // newCallUpEnv seeds db and returns a server running call-ups on it. The
-// tokens: admin@TD, commander@TD, commander@GOM-MOZ, clerk@TD, viewer@TD.
+// tokens: admin@TD, commander@TD, commander@GOM-MOZ, clerk@TD, armorer@TD, viewer@TD.
 func newCallUpEnv(t *testing.T, db *sqldb.DB) *callUpEnv {
 	t.Helper()
 	e := &callUpEnv{uiEnv: newUIEnv(t, db), tokens: map[string]string{}}
 	e.s.CallUps = db
-	for _, k := range []string{"admin@TD", "commander@TD", "commander@GOM-MOZ", "clerk@TD", "viewer@TD"} {
+	for _, k := range []string{"admin@TD", "commander@TD", "commander@GOM-MOZ", "clerk@TD", "armorer@TD", "viewer@TD"} {
 		role, unit, _ := strings.Cut(k, "@")
 		secret, err := db.CreateToken(sqldbtest.System(), &muster.Token{Name: k, Role: muster.Role(role), Unit: unit})
 		if err != nil {
@@ -374,11 +374,13 @@ func TestAPICallUpNotices(t *testing.T) {
 			}
 		}
 		// The response links are the members' credentials: a read-only
-		// role, or a clerk, gets neither the CSV nor the printed notices.
+		// role, or an armorer, gets neither the CSV nor the printed notices;
+		// the desk staff who check members in do.
 		path := "/api/v1/callups/" + strconv.FormatInt(id, 10) + "/notices"
 		e.run([]apiScenario{
 			{name: "notices, a viewer", method: "GET", path: path, who: "viewer@TD", status: 403, code: muster.EFORBIDDEN},
-			{name: "notices, a clerk", method: "GET", path: path, who: "clerk@TD", status: 403, code: muster.EFORBIDDEN},
+			{name: "notices, an armorer", method: "GET", path: path, who: "armorer@TD", status: 403, code: muster.EFORBIDDEN},
+			{name: "notices, a clerk", method: "GET", path: path, who: "clerk@TD", status: 200},
 			{name: "notices, a commander", method: "GET", path: path, who: "commander@TD", status: 200},
 		})
 		board := "/callups/" + strconv.FormatInt(id, 10)

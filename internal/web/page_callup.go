@@ -49,7 +49,7 @@ func readinessRowOf(rd *muster.Readiness, child bool) readinessRow {
 type callUpView struct {
 	CallUp   *muster.CallUp
 	Rows     []readinessRow
-	CanCheck bool // the actor may check members in
+	CanCheck bool // the actor may check members in and get the notices
 
 	// Selection counts who was selected and who stands by.
 	Selection *muster.SelectionSummary
