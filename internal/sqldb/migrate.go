@@ -58,7 +58,11 @@ func (d dialect) migrations() ([]migration, error) {
 }
 
 // Migrate brings the schema up to date, each migration in its own
-// transaction. It is safe to run on every start.
+// transaction. It is safe to run on every start, and every command does:
+// it reads first which migrations the database has, and takes the write
+// lock only for those it lacks, so that a command run while another
+// process holds a long write (an import, a large call-up) does not wait
+// for it.
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
@@ -67,7 +71,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
 	for _, m := range list {
+		if applied[m.version] {
+			continue
+		}
 		if err := db.applyMigration(ctx, m); err != nil {
 			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 		}
@@ -75,6 +86,27 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// appliedMigrations reads the versions the database has, without a write
+// transaction.
+func (db *DB) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
+}
+
+// applyMigration applies m unless a process that migrated at the same
+// time has applied it already.
 func (db *DB) applyMigration(ctx context.Context, m migration) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
