@@ -30,5 +30,8 @@ type AuditFilter struct {
 // AuditService reads the audit log; entries are written by the other
 // services in the same transaction as the change they record.
 type AuditService interface {
+	// FindAuditEntries returns the entries the actor (audit.read) may
+	// read: every entry to one who sees the whole force, else those about
+	// the things of its subtree.
 	FindAuditEntries(ctx context.Context, filter AuditFilter) ([]*AuditEntry, error)
 }

@@ -41,13 +41,28 @@ func actorAllowed(ctx context.Context, p muster.Permission) (*muster.Actor, erro
 // unrestricted reports whether the actor sees the whole tree.
 func unrestricted(a *muster.Actor) bool { return a.UnitID == 0 }
 
+// seesWholeForce reports whether the actor sees every unit: it is
+// unrestricted, or bound to the force's only top unit.
+func seesWholeForce(ctx context.Context, q querier, a *muster.Actor) (bool, error) {
+	if unrestricted(a) {
+		return true, nil
+	}
+	return wholeForce(ctx, q, a.UnitID)
+}
+
 // inScope reports whether the unit lies in the actor's subtree.
 func inScope(ctx context.Context, q querier, a *muster.Actor, unitID int64) (bool, error) {
 	if unrestricted(a) {
 		return true, nil
 	}
+	return withinUnit(ctx, q, a.UnitID, unitID)
+}
+
+// withinUnit reports whether the unit unitID lies in the subtree of the
+// unit rootID.
+func withinUnit(ctx context.Context, q querier, rootID, unitID int64) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM unit_tree WHERE ancestor_id = $1 AND unit_id = $2`, a.UnitID, unitID).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM unit_tree WHERE ancestor_id = $1 AND unit_id = $2`, rootID, unitID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("scope check: %w", err)
 	}

@@ -146,6 +146,13 @@ func TestAPIAudit(t *testing.T) {
 					t.Errorf("audit of G1 = %s", rec.Body)
 				}
 			}},
+			{name: "another subtree's member", method: "GET", url: "/api/v1/audit?entity=member&key=B1", token: "commander-gom", status: 200, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				var body struct{ Entries []muster.AuditEntry }
+				decode(t, rec, &body)
+				if len(body.Entries) != 0 {
+					t.Errorf("GOM-MOZ's commander reads the audit of B1 (BRE-PIN): %s", rec.Body)
+				}
+			}},
 			{name: "bad limit", method: "GET", url: "/api/v1/audit?limit=1000", token: "admin-token", status: 400, field: "limit"},
 			{name: "bad before", method: "GET", url: "/api/v1/audit?before=0", token: "admin-token", status: 400, field: "before"},
 			{name: "clerk may not", method: "GET", url: "/api/v1/audit", token: "clerk-gom", status: 403},
