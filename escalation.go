@@ -37,7 +37,8 @@ type Escalation struct {
 // for each required qualification whose yes and late answers stay below
 // Needed, the members of Unit's subtree that match Filter and hold the
 // qualification, and are not targeted yet, are added to the call-up and
-// sent its notice.
+// sent its notice. Unit lies in the call-up's unit subtree, so that what a
+// call-up holds stays inside its unit.
 type Realert struct {
 	After  Duration     `json:"after"`
 	Unit   string       `json:"unit"`

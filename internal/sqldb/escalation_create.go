@@ -40,9 +40,10 @@ func normalizeEscalation(c *muster.CallUp) {
 }
 
 // checkEscalation checks the requirements' qualifications against the
-// catalogue and the re-alert pool against the catalogue and the actor's
-// subtree (EFORBIDDEN outside it), and returns the required
-// qualifications' ids in order.
+// catalogue and the re-alert pool against the catalogue and the call-up's
+// unit c.UnitID (EINVALID outside its subtree: what a call-up holds stays
+// inside its unit, which the actor's subtree holds), and returns the
+// required qualifications' ids in order.
 func (tx *Tx) checkEscalation(ctx context.Context, c *muster.CallUp) ([]int64, error) {
 	ids := make([]int64, len(c.Requirements))
 	for i, r := range c.Requirements {
@@ -62,8 +63,10 @@ func (tx *Tx) checkEscalation(ctx context.Context, c *muster.CallUp) ([]int64, e
 	} else if err != nil {
 		return nil, err
 	}
-	if err := checkScope(ctx, tx, tx.actor, unit.ID, "The re-alert pool's unit "+p.Unit); err != nil {
+	if inside, err := withinUnit(ctx, tx, c.UnitID, unit.ID); err != nil {
 		return nil, err
+	} else if !inside {
+		return nil, fieldError(muster.EINVALID, "escalation.realert.unit", "unit %s is outside the call-up's unit %s", unit.Code, c.Unit)
 	}
 	p.Unit = unit.Code
 	for _, q := range p.Filter.Qualifications {

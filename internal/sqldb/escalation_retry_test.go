@@ -12,16 +12,17 @@ import (
 )
 
 // failingRealert creates a call-up short of MED whose re-alert pool's
-// unit, BRE-PIN, is then renamed, so that the re-alert fails (its unit is
+// unit, GOM-REC, is then renamed, so that the re-alert fails (its unit is
 // not found) until the name is put back.
 func failingRealert(t *testing.T, db *sqldb.DB) *muster.CallUp {
 	t.Helper()
 	realertForce(t, db)
 	c := escalationCallUp()
+	c.Unit = "GOM"
 	c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 5}}
-	c.Escalation.Realert = &muster.Realert{After: muster.Duration(time.Hour), Unit: "BRE-PIN"}
+	c.Escalation.Realert = reservePool(time.Hour)
 	createCallUp(t, db, sqldbtest.System(), c)
-	renameUnit(t, db, "BRE-PIN", "BRE-PIN-OLD")
+	renameUnit(t, db, "GOM-REC", "GOM-REC-OLD")
 	return c
 }
 
@@ -56,11 +57,11 @@ func TestTimerFailureBacksOffAndGivesUp(t *testing.T) {
 		waits := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 10 * time.Minute, 10 * time.Minute}
 		for attempt := 1; attempt <= 8; attempt++ {
 			n, err := db.ApplyDueTimers(sqldbtest.System(), at)
-			if n != 0 || err == nil || !strings.Contains(err.Error(), "BRE-PIN") {
+			if n != 0 || err == nil || !strings.Contains(err.Error(), "GOM-REC") {
 				t.Fatalf("attempt %d at %s: applied %d, %v; want a failure naming the unit", attempt, at, n, err)
 			}
 			s := timerState(t, db, c.ID)
-			if s.Attempts != attempt || !strings.Contains(s.Error, "BRE-PIN") {
+			if s.Attempts != attempt || !strings.Contains(s.Error, "GOM-REC") {
 				t.Fatalf("after attempt %d: %+v", attempt, s)
 			}
 			if attempt == 8 {
@@ -103,7 +104,7 @@ func TestTimerRetrySucceeds(t *testing.T) {
 		if _, err := db.ApplyDueTimers(sqldbtest.System(), at); err == nil {
 			t.Fatal("the re-alert of a renamed unit applied")
 		}
-		renameUnit(t, db, "BRE-PIN-OLD", "BRE-PIN")
+		renameUnit(t, db, "GOM-REC-OLD", "GOM-REC")
 		if n, err := db.ApplyDueTimers(sqldbtest.System(), at.Add(30*time.Second)); n != 1 || err != nil {
 			t.Fatalf("retry: applied %d, %v; want 1", n, err)
 		}

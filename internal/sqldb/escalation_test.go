@@ -254,15 +254,40 @@ func TestRemindersOnlyToNonRespondersOnce(t *testing.T) {
 	})
 }
 
-// realertForce adds to the seed: in GOM-MOZ-1 (the call-up's unit) M1
-// holding MED and N1 without it; in BRE-PIN (the pool) P1, P2 holding
-// MED and Q1 holding RIF only.
+// realertForce adds to the seed: in GOM-MOZ-1 M1 holding MED and N1
+// without it; in GOM-REC (the pool, a district of GOM, the call-ups'
+// unit) the reservists P1, P2 holding MED and Q1 holding RIF only.
 func realertForce(t *testing.T, db *sqldb.DB) {
 	sqldbtest.Seed(t, db)
 	addMembers(t, db, "GOM-MOZ-1", "M", 1, "MED")
 	addMembers(t, db, "GOM-MOZ-1", "N", 1)
-	addMembers(t, db, "BRE-PIN", "P", 2, "MED", "RIF")
-	addMembers(t, db, "BRE-PIN", "Q", 1, "RIF")
+	addReservists(t, db, "P", 2, "MED", "RIF")
+	addReservists(t, db, "Q", 1, "RIF")
+}
+
+// addReservists adds, as addMembers, reservists to GOM-REC, a district of
+// GOM made on first use.
+func addReservists(t testing.TB, db *sqldb.DB, prefix string, n int, quals ...string) {
+	t.Helper()
+	sys := sqldbtest.System()
+	if _, err := db.FindUnit(sys, "GOM-REC"); muster.ErrorCode(err) == muster.ENOTFOUND {
+		u := muster.Unit{Code: "GOM-REC", Name: "Резерв", Parent: "GOM", Kind: muster.UnitDistrict}
+		if err := db.CreateUnit(sys, &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addMembers(t, db, "GOM-REC", prefix, n, quals...)
+	reserve := muster.StatusReserve
+	for i := 1; i <= n; i++ {
+		if _, err := db.UpdateMember(sys, fmt.Sprintf("%s%d", prefix, i), muster.MemberUpdate{Status: &reserve}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// reservePool re-alerts GOM-REC's reservists after d.
+func reservePool(d time.Duration) *muster.Realert {
+	return &muster.Realert{After: muster.Duration(d), Unit: "GOM-REC", Filter: muster.CallUpFilter{Status: []muster.MemberStatus{muster.StatusReserve}}}
 }
 
 func TestRealertAddsShortQualificationHolders(t *testing.T) {
@@ -272,8 +297,10 @@ func TestRealertAddsShortQualificationHolders(t *testing.T) {
 		c := escalationCallUp()
 		c.Unit = "GOM"
 		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 2}, {Qualification: "RIF", Needed: 1}}
-		// The whole force is the pool: those targeted already are not added again.
-		c.Escalation.Realert = &muster.Realert{After: muster.Duration(time.Hour), Unit: "TD"}
+		// GOM's riflemen are the pool: G1, targeted already, is not added
+		// again; G2 (reserve, MED without RIF) is not in it.
+		c.Escalation.Realert = &muster.Realert{After: muster.Duration(time.Hour), Unit: "GOM",
+			Filter: muster.CallUpFilter{Status: []muster.MemberStatus{muster.StatusActive, muster.StatusReserve}, Qualifications: []string{"RIF"}}}
 		createCallUp(t, db, sqldbtest.System(), c)
 		if c.Targeted != 3 { // G1, M1, N1
 			t.Fatalf("targeted %d, want 3", c.Targeted)
@@ -319,7 +346,7 @@ func TestRealertAddsShortQualificationHolders(t *testing.T) {
 			t.Fatalf("after the re-alert: targeted %d, %+v, want 5, %+v", r.Targeted, got, want)
 		}
 		found, err := db.FindCallUp(sqldbtest.System(), c.ID)
-		if err != nil || found.Targeted != 5 || found.Escalation.Realert == nil || found.Escalation.Realert.Unit != "TD" {
+		if err != nil || found.Targeted != 5 || found.Escalation.Realert == nil || found.Escalation.Realert.Unit != "GOM" {
 			t.Fatalf("found %+v, %v", found, err)
 		}
 		// Their notices are queued; a subtree's readiness counts its own members.
@@ -343,8 +370,9 @@ func TestRealertNotShortAddsNobody(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		realertForce(t, db)
 		c := escalationCallUp()
+		c.Unit = "GOM"
 		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 1}}
-		c.Escalation.Realert = &muster.Realert{After: muster.Duration(time.Hour), Unit: "BRE-PIN"}
+		c.Escalation.Realert = reservePool(time.Hour)
 		createCallUp(t, db, sqldbtest.System(), c)
 		_, tokens := notices(t, db, c.ID)
 		answerAs(t, db, tokens["M1"], muster.AnswerYes)
@@ -353,6 +381,30 @@ func TestRealertNotShortAddsNobody(t *testing.T) {
 		}
 		if n := query(t, db, `SELECT CAST(targeted AS TEXT) FROM callups WHERE id = $1`, c.ID); n != "3" {
 			t.Fatalf("targeted %s after a re-alert that was not needed, want 3", n)
+		}
+	})
+}
+
+// TestRealertPoolMovedOutAddsNobody: a pool's unit moved out of the
+// call-up's unit after its creation adds none of its members: what a
+// call-up holds stays inside its unit.
+func TestRealertPoolMovedOutAddsNobody(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		realertForce(t, db)
+		c := escalationCallUp()
+		c.Unit = "GOM"
+		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 5}}
+		c.Escalation.Realert = reservePool(time.Hour)
+		createCallUp(t, db, sqldbtest.System(), c)
+		bre := "BRE"
+		if _, err := db.UpdateUnit(sqldbtest.System(), "GOM-REC", muster.UnitUpdate{Parent: &bre}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.ApplyDueTimers(sqldbtest.System(), sqldbtest.Now.Add(time.Hour)); err != nil || n != 1 {
+			t.Fatalf("applied %d, %v", n, err)
+		}
+		if n := query(t, db, `SELECT CAST(count(*) AS TEXT) FROM callup_members WHERE callup_id = $1 AND wave > 0`, c.ID); n != "0" {
+			t.Fatalf("the re-alert added %s members of a pool now in BRE", n)
 		}
 	})
 }
@@ -386,7 +438,13 @@ func TestEscalationValidationChangesNothing(t *testing.T) {
 			{"pool outside the creator's subtree", func(c *muster.CallUp) {
 				c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 1}}
 				c.Escalation.Realert = &muster.Realert{After: muster.Duration(time.Hour), Unit: "BRE-PIN"}
-			}, muster.EFORBIDDEN, ""},
+			}, muster.EINVALID, "escalation.realert.unit"},
+			// In the creator's subtree, but not in GOM-MOZ-1: its members
+			// would be shown to staff of GOM-MOZ-1 who may not see them.
+			{"pool outside the call-up's unit", func(c *muster.CallUp) {
+				c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 1}}
+				c.Escalation.Realert = reservePool(time.Hour)
+			}, muster.EINVALID, "escalation.realert.unit"},
 		} {
 			c := escalationCallUp()
 			c.Escalation.Reminders = []muster.Duration{muster.Duration(time.Hour)}
@@ -423,9 +481,10 @@ func TestTimersAfterReportByDoNothing(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		realertForce(t, db)
 		c := escalationCallUp()
+		c.Unit = "GOM"
 		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 5}}
 		c.Escalation.Reminders = []muster.Duration{muster.Duration(48 * time.Hour)}
-		c.Escalation.Realert = &muster.Realert{After: muster.Duration(30 * time.Hour), Unit: "BRE-PIN"}
+		c.Escalation.Realert = reservePool(30 * time.Hour)
 		createCallUp(t, db, sqldbtest.System(), c)
 		before := deliveryStates(t, db, c.ID)
 		if n, err := db.ApplyDueTimers(sqldbtest.System(), sqldbtest.Now.Add(49*time.Hour)); err != nil || n != 2 {

@@ -133,8 +133,9 @@ func (tx *Tx) remind(ctx context.Context, c *muster.CallUp) (map[string]any, err
 	return map[string]any{"reminders": n}, nil
 }
 
-// realert adds the re-alert pool's holders of each short qualification to
-// the call-up, as wave 1, and queues their notices.
+// realert adds the re-alert pool's holders of each short qualification,
+// in the call-up's unit, to the call-up, as wave 1, and queues their
+// notices.
 func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, error) {
 	p := c.Escalation.Realert
 	counts, err := qualificationCounts(ctx, tx, c, 0)
@@ -164,6 +165,13 @@ func (tx *Tx) realert(ctx context.Context, c *muster.CallUp) (map[string]any, er
 	cond, err := tx.targetConditions(ctx, &muster.CallUp{UnitID: unit.ID, Filter: p.Filter})
 	if err != nil {
 		return nil, err
+	}
+	// Only the pool's members inside the call-up's unit, should the pool's
+	// unit have moved out of it since: what a call-up holds stays inside.
+	if whole, err := wholeForce(ctx, tx, c.UnitID); err != nil {
+		return nil, err
+	} else if !whole {
+		cond.inSubtree("m.unit_id", c.UnitID)
 	}
 	qualIDs := make([]int64, len(c.Requirements))
 	for i, r := range c.Requirements {

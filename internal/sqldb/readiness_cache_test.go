@@ -15,22 +15,23 @@ import (
 )
 
 // readinessForce adds members with and without the qualifications the
-// readiness cache's call-up requires, in and outside its unit GOM.
+// readiness cache's call-up requires: active in GOM-MOZ-1, reservists in
+// GOM-REC, both in its unit GOM.
 func readinessForce(t *testing.T, db *sqldb.DB) {
 	sqldbtest.Seed(t, db)
 	addMembers(t, db, "GOM-MOZ-1", "M", 6, "MED")
 	addMembers(t, db, "GOM-MOZ-1", "N", 4)
-	addMembers(t, db, "BRE-PIN", "P", 4, "MED", "RIF")
-	addMembers(t, db, "BRE-PIN", "Q", 3, "RIF")
+	addReservists(t, db, "P", 4, "MED", "RIF")
+	addReservists(t, db, "Q", 3, "RIF")
 }
 
 // readinessCallUp calls up GOM by e-mail, requiring more MED holders than
-// it has, so that its re-alert an hour later adds BRE-PIN's.
+// it has, so that its re-alert an hour later adds GOM-REC's reservists.
 func readinessCallUp(t *testing.T, db *sqldb.DB) *muster.CallUp {
 	c := newCallUp("GOM")
 	c.Channels = []muster.Channel{muster.ChannelEmail}
 	c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 9}, {Qualification: "RIF", Needed: 1}}
-	c.Escalation.Realert = &muster.Realert{After: muster.Duration(time.Hour), Unit: "TD"}
+	c.Escalation.Realert = reservePool(time.Hour)
 	return createCallUp(t, db, sqldbtest.System(), c)
 }
 

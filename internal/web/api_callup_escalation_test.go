@@ -51,8 +51,10 @@ func TestAPICallUpEscalation(t *testing.T) {
 				body: escalatedBody(escalation(map[string]any{"reminders": []any{"30m", 30}})), status: 400, code: muster.EINVALID, field: "escalation.reminders[1]"},
 			{name: "re-alert without requirements", method: "POST", path: "/api/v1/callups", who: "admin@TD",
 				body: escalatedBody(set("requirements", []any{})), status: 400, code: muster.EINVALID, field: "escalation.realert"},
-			{name: "pool outside the creator's subtree", method: "POST", path: "/api/v1/callups", who: "commander@GOM-MOZ",
-				body: escalatedBody(set("unit", "GOM-MOZ")), status: 403, code: muster.EFORBIDDEN},
+			{name: "pool outside the call-up's unit", method: "POST", path: "/api/v1/callups", who: "commander@GOM-MOZ",
+				body: escalatedBody(set("unit", "GOM-MOZ")), status: 400, code: muster.EINVALID, field: "escalation.realert.unit"},
+			{name: "pool in the creator's subtree, outside the call-up's unit", method: "POST", path: "/api/v1/callups", who: "admin@TD",
+				body: escalatedBody(set("unit", "GOM")), status: 400, code: muster.EINVALID, field: "escalation.realert.unit"},
 			{name: "create", method: "POST", path: "/api/v1/callups", who: "admin@TD", body: escalatedBody(), status: 201,
 				check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 					var c muster.CallUp

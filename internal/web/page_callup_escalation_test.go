@@ -40,7 +40,7 @@ func TestPageCallUpEscalationForm(t *testing.T) {
 		gom := e.signedIn("gomcmd", muster.RoleCommander, "GOM-MOZ")
 		outside := withEscalation(newCallUpValues("unit", "GOM-MOZ"), map[string][]string{
 			"req_qualification": {"MED"}, "req_needed": {"2"}, "realert_unit": {"BRE"}, "realert_after": {"1h"}})
-		wantPage(t, gom.post("/callups", gom.withToken(outside)), 403, "outside your unit")
+		wantPage(t, gom.post("/callups", gom.withToken(outside)), 400, "escalation.realert.unit: unit BRE is outside the call-up's unit GOM-MOZ")
 		if list, _ := db.FindCallUps(sqldbtest.System()); len(list) != 0 {
 			t.Fatalf("%d call-ups after rejected forms", len(list))
 		}
