@@ -260,11 +260,13 @@ type ExerciseService interface {
 	// DeleteExercise deletes an exercise that has no attendance marked.
 	DeleteExercise(ctx context.Context, id int64) error
 
-	// AddParticipants adds members by hand, all or none; a member already
-	// taking part gets the new role and track.
+	// AddParticipants adds members of the exercise's unit subtree by
+	// hand, all or none; a member already taking part gets the new role
+	// and track.
 	AddParticipants(ctx context.Context, id int64, in ParticipantsInput) error
-	// Summon creates the call-up (kind exercise) and records the members it
-	// targets as participants of in.Role, in one transaction; it sets
+	// Summon creates the call-up (kind exercise) of a unit of the
+	// exercise's unit subtree and records the members it targets as
+	// participants of in.Role, in one transaction; it sets
 	// in.CallUp's ID and Targeted (with DryRun, Targeted alone, and rolls
 	// back).
 	Summon(ctx context.Context, id int64, in SummonInput) error

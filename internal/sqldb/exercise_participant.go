@@ -15,8 +15,8 @@ import (
 const maxParticipantsAdded = 5000
 
 // AddParticipants adds members to an exercise by hand, all or none: every
-// unknown service number and every member outside the actor's subtree is
-// reported (EUNPROCESSABLE), and a member in an overlapping exercise
+// unknown service number and every member outside the actor's subtree or
+// the exercise's unit subtree is reported (EUNPROCESSABLE), and a member in an overlapping exercise
 // refuses the whole list (ECONFLICT). A member already taking part gets
 // the new role and track.
 func (db *DB) AddParticipants(ctx context.Context, id int64, in muster.ParticipantsInput) error {
@@ -43,7 +43,7 @@ func (db *DB) AddParticipants(ctx context.Context, id int64, in muster.Participa
 		if err := checkTrack(e, in.Track); err != nil {
 			return err
 		}
-		refs, err := tx.membersInScope(ctx, numbers)
+		refs, err := tx.membersInScope(ctx, e, numbers)
 		if err != nil {
 			return err
 		}
@@ -83,12 +83,13 @@ func checkTrack(e *muster.Exercise, track string) error {
 type memberRef struct{ id, unitID int64 }
 
 // membersInScope returns the ids of the members with the service numbers,
-// or EUNPROCESSABLE with one detail per number that is unknown or outside
-// the actor's subtree.
-func (tx *Tx) membersInScope(ctx context.Context, numbers []string) ([]memberRef, error) {
+// or EUNPROCESSABLE with one detail per number that is unknown, outside
+// the actor's subtree or outside the unit subtree of the exercise e: what
+// an exercise holds stays inside its unit.
+func (tx *Tx) membersInScope(ctx context.Context, e *muster.Exercise, numbers []string) ([]memberRef, error) {
 	type found struct {
 		memberRef
-		inScope bool
+		inScope, inExercise bool
 	}
 	byNumber := make(map[string]found, len(numbers))
 	for chunk := range slices.Chunk(numbers, 500) {
@@ -101,20 +102,21 @@ func (tx *Tx) membersInScope(ctx context.Context, numbers []string) ([]memberRef
 		if !unrestricted(tx.actor) {
 			scope = "(SELECT count(*) FROM unit_tree t WHERE t.ancestor_id = " + w.next(tx.actor.UnitID) + " AND t.unit_id = m.unit_id)"
 		}
+		inExercise := "(SELECT count(*) FROM unit_tree t WHERE t.ancestor_id = " + w.next(e.UnitID) + " AND t.unit_id = m.unit_id)"
 		w.add("m.service_number IN ("+marks(len(args))+")", args...)
-		rows, err := tx.QueryContext(ctx, `SELECT m.service_number, m.id, m.unit_id, `+scope+` FROM members m`+w.sql(), w.args...)
+		rows, err := tx.QueryContext(ctx, `SELECT m.service_number, m.id, m.unit_id, `+scope+`, `+inExercise+` FROM members m`+w.sql(), w.args...)
 		if err != nil {
 			return nil, fmt.Errorf("find members: %w", err)
 		}
 		for rows.Next() {
 			var sn string
 			var f found
-			var n int
-			if err := rows.Scan(&sn, &f.id, &f.unitID, &n); err != nil {
+			var n, m int
+			if err := rows.Scan(&sn, &f.id, &f.unitID, &n, &m); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			f.inScope = n > 0
+			f.inScope, f.inExercise = n > 0, m > 0
 			byNumber[sn] = f
 		}
 		rows.Close()
@@ -131,6 +133,8 @@ func (tx *Tx) membersInScope(ctx context.Context, numbers []string) ([]memberRef
 			details = append(details, muster.ErrorDetail{Field: field, Message: "no member has the service number " + sn})
 		case !f.inScope:
 			details = append(details, muster.ErrorDetail{Field: field, Message: "member " + sn + " is outside your unit (" + tx.actor.Unit + ")"})
+		case !f.inExercise:
+			details = append(details, muster.ErrorDetail{Field: field, Message: "member " + sn + " is outside the exercise's unit (" + e.Unit + ")"})
 		default:
 			refs = append(refs, f.memberRef)
 		}
@@ -195,8 +199,10 @@ func (tx *Tx) checkOverlap(ctx context.Context, e *muster.Exercise, members stri
 
 // Summon creates a call-up of kind exercise through CreateCallUp and
 // records every member it targets as a participant (a trainee, unless
-// already taking part), in one transaction: a member in an overlapping
-// exercise refuses the summons, and then no call-up exists either.
+// already taking part), in one transaction: a call-up's unit outside the
+// exercise's unit subtree (EINVALID naming unit) or a member in an
+// overlapping exercise refuses the summons, and then no call-up exists
+// either.
 func (db *DB) Summon(ctx context.Context, id int64, in muster.SummonInput) error {
 	c := in.CallUp
 	if c == nil {
@@ -225,6 +231,11 @@ func (db *DB) Summon(ctx context.Context, id int64, in muster.SummonInput) error
 		}
 		if err := db.CreateCallUp(tx.within(ctx), c); err != nil {
 			return err
+		}
+		if inside, err := withinUnit(ctx, tx, e.UnitID, c.UnitID); err != nil {
+			return err
+		} else if !inside {
+			return fieldError(muster.EINVALID, "unit", "unit %s is outside the exercise's unit %s", c.Unit, e.Unit)
 		}
 		if err := tx.checkOverlap(ctx, e, "SELECT member_id FROM callup_members WHERE callup_id = ?", c.ID); err != nil {
 			return err

@@ -169,9 +169,10 @@ func TestMealCounts(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e, _, tokens := summonedExercise(t, db)
 		ctx := sqldbtest.System()
-		// B1 is added by hand and G2 answers no: without arrivals, G1 and
-		// B1 are expected every day.
-		if err := db.AddParticipants(ctx, e.ID, muster.ParticipantsInput{ServiceNumbers: []string{"B1"}}); err != nil {
+		// H1 of GOM-MOZ is added by hand and G2 answers no: without
+		// arrivals, G1 and H1 are expected every day.
+		addMembers(t, db, "GOM-MOZ", "H", 1)
+		if err := db.AddParticipants(ctx, e.ID, muster.ParticipantsInput{ServiceNumbers: []string{"H1"}}); err != nil {
 			t.Fatal(err)
 		}
 		answer(t, db, tokens["G2"], muster.Answer{Answer: muster.AnswerNo, Reason: "harvest"})
@@ -190,16 +191,16 @@ func TestMealCounts(t *testing.T) {
 		if got := meals(); got != "08:2/2/2/2 09:2/2/2/2 10:2/2/2/2" {
 			t.Fatalf("meals = %s", got)
 		}
-		// G1 arrives on the 9th, B1 departs on the 9th, G2 is marked present
+		// G1 arrives on the 9th, H1 departs on the 9th, G2 is marked present
 		// on the 10th; 12 engineers eat lunch on the 9th.
 		clerk := sqldbtest.As(t, db, muster.RoleClerk, "GOM")
 		at(db, "2027-01-09T10:00:00Z")
-		for _, sn := range []string{"G1", "B1"} {
+		for _, sn := range []string{"G1", "H1"} {
 			if _, err := db.Arrive(ctx, e.ID, muster.ArrivalInput{ServiceNumber: sn}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := db.Depart(ctx, e.ID, muster.ArrivalInput{ServiceNumber: "B1"}); err != nil {
+		if _, err := db.Depart(ctx, e.ID, muster.ArrivalInput{ServiceNumber: "H1"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.MarkAttendance(clerk, e.ID, []muster.Mark{{ServiceNumber: "G2", Date: date(t, "2027-01-10"), Present: true, Hours: 8}}); err != nil {

@@ -108,17 +108,18 @@ func TestParticipantsAllOrNothing(t *testing.T) {
 			t.Fatalf("participants = %+v, %v", list, err)
 		}
 
-		// B1 takes part in a BRE exercise overlapping a later GOM one.
+		// B1 takes part in a BRE exercise overlapping a later one of TD.
 		bre := createExercise(t, db, ctx, "BRE", "2027-01-20", "2027-02-05")
 		if err := db.AddParticipants(ctx, bre.ID, muster.ParticipantsInput{ServiceNumbers: []string{"B1"}}); err != nil {
 			t.Fatal(err)
 		}
-		err = db.AddParticipants(ctx, e.ID, muster.ParticipantsInput{ServiceNumbers: []string{"B1"}})
+		td := createExercise(t, db, ctx, "TD", "2027-02-01", "2027-02-03")
+		err = db.AddParticipants(ctx, td.ID, muster.ParticipantsInput{ServiceNumbers: []string{"B1"}})
 		wantCode(t, err, muster.ECONFLICT)
 		if msg := muster.ErrorMessage(err); !strings.Contains(msg, "B1") || !strings.Contains(msg, bre.Title) {
 			t.Fatalf("overlap message = %q", msg)
 		}
-		if n := count(t, db, `SELECT count(*) FROM exercise_participants WHERE exercise_id = $1`, e.ID); n != "2" {
+		if n := count(t, db, `SELECT count(*) FROM exercise_participants WHERE exercise_id = $1`, td.ID); n != "0" {
 			t.Fatalf("%s participants after an overlap", n)
 		}
 		// Moving a later exercise of B1's onto the BRE one is refused too.
