@@ -49,12 +49,13 @@ type KitCheckItem struct {
 // over the member (a read-only role must not get a member's credential).
 //
 // Errors: EUNAUTHORIZED for a bad token; ENOTFOUND for an unknown member
-// or campaign; ECONFLICT for a confirmation after the deadline;
+// or campaign, or one the member may not confirm; ECONFLICT for a confirmation after the deadline;
 // EUNPROCESSABLE naming a bad field.
 type KitService interface {
 	KitLink(ctx context.Context, serviceNumber string) (token string, err error)
 	KitPage(ctx context.Context, token string) (*MemberKit, error)
-	// ConfirmKit records the member's confirmation for a campaign; the
+	// ConfirmKit records the member's confirmation for a campaign that
+	// counts items the member held or is over the member's unit; the
 	// confirmation's ServiceNumber is the token's member.
 	ConfirmKit(ctx context.Context, token string, checkID int64, c CheckConfirmation) (*CheckResult, error)
 }

@@ -19,6 +19,9 @@ type checkRow struct {
 	unitID int64
 }
 
+// noCheck is the message of an unknown campaign.
+const noCheck = "Armory check %d does not exist."
+
 // findCheck reads a campaign and its progress without a scope check.
 func findCheck(ctx context.Context, q querier, id int64) (*checkRow, error) {
 	var c checkRow
@@ -27,7 +30,7 @@ func findCheck(ctx context.Context, q querier, id int64) (*checkRow, error) {
 		FROM armory_checks c JOIN units u ON u.id = c.unit_id WHERE c.id = $1`, id).
 		Scan(&c.ID, &c.Unit, &c.unitID, &deadline, &c.Note, &c.CreatedBy, &createdAt, &closedAt)
 	if err != nil {
-		return nil, notFound(err, "Armory check %d does not exist.", id)
+		return nil, notFound(err, noCheck, id)
 	}
 	c.Deadline, c.CreatedAt = parseTime(deadline), parseTime(createdAt)
 	if closedAt != "" {

@@ -145,8 +145,8 @@ func (db *DB) kitChecks(ctx context.Context, k *muster.MemberKit, memberID int64
 	return rows.Err()
 }
 
-// ConfirmKit records the token's member's confirmation for a campaign, as
-// the system actor "member:SN": the token is the authority.
+// ConfirmKit records the token's member's confirmation for a campaign (see
+// kitCheck), as the system actor "member:SN": the token is the authority.
 func (db *DB) ConfirmKit(ctx context.Context, token string, checkID int64, c muster.CheckConfirmation) (*muster.CheckResult, error) {
 	memberID, err := db.kitMember(ctx, token)
 	if err != nil {
@@ -163,7 +163,7 @@ func (db *DB) ConfirmKit(ctx context.Context, token string, checkID int64, c mus
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("member:"+sn))
 	var out *muster.CheckResult
 	err = db.writeTx(ctx, func(tx *Tx) error {
-		check, err := findCheck(ctx, tx, checkID)
+		check, err := kitCheck(ctx, tx, checkID, memberID)
 		if err != nil {
 			return err
 		}
@@ -171,4 +171,21 @@ func (db *DB) ConfirmKit(ctx context.Context, token string, checkID int64, c mus
 		return err
 	})
 	return out, err
+}
+
+// kitCheck returns a campaign the member may confirm: one that counts
+// items the member held when it began (those KitPage shows), or one over
+// a unit whose subtree holds the member's. Any other answers as an unknown
+// campaign does, so that a kit link neither writes into another unit's
+// campaign nor tells which campaigns exist.
+func kitCheck(ctx context.Context, q querier, checkID, memberID int64) (*checkRow, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT c.id FROM armory_checks c WHERE c.id = $1
+		AND (EXISTS (SELECT 1 FROM armory_check_items ci WHERE ci.check_id = c.id AND ci.member_id = $2)
+			OR c.unit_id IN (SELECT t.ancestor_id FROM unit_tree t JOIN members m ON m.unit_id = t.unit_id WHERE m.id = $2))`,
+		checkID, memberID).Scan(&id)
+	if err != nil {
+		return nil, notFound(err, noCheck, checkID)
+	}
+	return findCheck(ctx, q, id)
 }
