@@ -189,7 +189,8 @@ type ArmoryService interface {
 	TransferStock(ctx context.Context, m StockMovement) (*Stock, error)
 	// FindStock returns an armory's consumables with a quantity on hand.
 	FindStock(ctx context.Context, armory string) ([]*Stock, error)
-	// VerifyLedger walks the whole ledger (audit.read) and reports the
-	// first entry that is not as it was written, if any.
+	// VerifyLedger walks the whole ledger (audit.read, and an actor who
+	// sees the whole force) and reports the first entry that is not as it
+	// was written, if any.
 	VerifyLedger(ctx context.Context) (*LedgerCheck, error)
 }

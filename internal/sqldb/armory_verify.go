@@ -69,10 +69,18 @@ func (r *ledgerReplay) apply(e *muster.LedgerEntry) string {
 // VerifyLedger walks the ledger in seq order in one query, checking each
 // entry's hash, its link to the entry before, that no seq is missing, that
 // the chain head names the last entry and that each movement was allowed;
-// then it checks that item_state and stock agree with the ledger.
+// then it checks that item_state and stock agree with the ledger. Its
+// report names serials and armories force-wide, so it needs an actor with
+// audit.read who sees the whole force (such as the CLI's system actor).
 func (db *DB) VerifyLedger(ctx context.Context) (*muster.LedgerCheck, error) {
-	if _, err := actorAllowed(ctx, muster.PermReadAudit); err != nil {
+	a, err := actorAllowed(ctx, muster.PermReadAudit)
+	if err != nil {
 		return nil, err
+	}
+	if whole, err := seesWholeForce(ctx, db.read, a); err != nil {
+		return nil, err
+	} else if !whole {
+		return nil, muster.Errorf(muster.EFORBIDDEN, "The ledger check covers the whole force, beyond your unit (%s).", a.Unit)
 	}
 	check := &muster.LedgerCheck{}
 	bad := func(seq int64, format string, args ...any) (*muster.LedgerCheck, error) {

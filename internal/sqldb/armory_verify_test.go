@@ -80,5 +80,12 @@ func TestLedgerTampering(t *testing.T) {
 		}
 		_, err := db.VerifyLedger(sqldbtest.As(t, db, muster.RoleArmorer, "TD"))
 		wantCode(t, err, muster.EFORBIDDEN)
+		// The report names serials and armories force-wide: a commander
+		// below the top unit may not run it, one of the top unit may.
+		_, err = db.VerifyLedger(sqldbtest.As(t, db, muster.RoleCommander, "GOM"))
+		wantCode(t, err, muster.EFORBIDDEN)
+		if c, err := db.VerifyLedger(sqldbtest.As(t, db, muster.RoleCommander, "TD")); err != nil || !c.OK() {
+			t.Fatalf("TD's commander: %+v, %v", c, err)
+		}
 	})
 }
