@@ -295,6 +295,8 @@ type ExerciseService interface {
 	// f.ServiceNumber and returns its secret.
 	CreateCalendarFeed(ctx context.Context, f *CalendarFeed) (secret string, err error)
 	FindCalendarFeeds(ctx context.Context) ([]*CalendarFeed, error)
+	// RevokeCalendarFeed revokes a feed, for its creator or an actor with
+	// callups.write over its unit.
 	RevokeCalendarFeed(ctx context.Context, id int64) error
 	// CalendarFeed returns the exercises of the feed with the secret.
 	CalendarFeed(ctx context.Context, secret string) (*CalendarFeed, []*Exercise, error)

@@ -106,8 +106,10 @@ func (db *DB) FindCalendarFeeds(ctx context.Context) ([]*muster.CalendarFeed, er
 	return out, rows.Err()
 }
 
-// RevokeCalendarFeed revokes a feed of the actor's subtree; its address
-// answers 401 from then on. Revoking it again changes nothing.
+// RevokeCalendarFeed revokes a feed of the actor's subtree, for the
+// feed's creator or an actor who runs call-ups (callups.write) over its
+// unit; its address answers 401 from then on. Revoking it again changes
+// nothing.
 func (db *DB) RevokeCalendarFeed(ctx context.Context, id int64) error {
 	return db.writeTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermReadRoster); err != nil {
@@ -119,6 +121,9 @@ func (db *DB) RevokeCalendarFeed(ctx context.Context, id int64) error {
 		}
 		if err := checkScope(ctx, tx, tx.actor, unitID, "Calendar feed "+strconv.FormatInt(id, 10)); err != nil {
 			return err
+		}
+		if before.CreatedBy != tx.actor.Label() && !tx.actor.Role.Can(muster.PermCallUp) {
+			return muster.Errorf(muster.EFORBIDDEN, "Only its creator or staff who run call-ups over its unit may revoke calendar feed %d.", id)
 		}
 		if before.Revoked {
 			return nil

@@ -277,7 +277,8 @@ func TestCalendarFeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		memberSecret, err := db.CreateCalendarFeed(viewer, &muster.CalendarFeed{ServiceNumber: "G1"})
+		memberFeed := &muster.CalendarFeed{ServiceNumber: "G1"}
+		memberSecret, err := db.CreateCalendarFeed(viewer, memberFeed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,15 +290,30 @@ func TestCalendarFeeds(t *testing.T) {
 				t.Fatalf("feed: %+v, %v", list, err)
 			}
 		}
+		// Only the creator, or staff with callups.write over the feed's
+		// unit, revoke a feed; a feed outside the actor's subtree stays
+		// out of reach.
+		for _, other := range []context.Context{sqldbtest.As(t, db, muster.RoleViewer, "GOM-MOZ"),
+			sqldbtest.As(t, db, muster.RoleClerk, "GOM"), sqldbtest.As(t, db, muster.RoleCommander, "BRE")} {
+			wantCode(t, db.RevokeCalendarFeed(other, memberFeed.ID), muster.EFORBIDDEN)
+		}
 		if err := db.RevokeCalendarFeed(viewer, unitFeed.ID); err != nil {
 			t.Fatal(err)
 		}
+		if _, list, err := db.CalendarFeed(context.Background(), memberSecret); err != nil || len(list) != 1 {
+			t.Fatalf("the member feed after refused revocations: %+v, %v", list, err)
+		}
+		if err := db.RevokeCalendarFeed(sqldbtest.As(t, db, muster.RoleCommander, "GOM-MOZ"), memberFeed.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = db.CalendarFeed(context.Background(), memberSecret)
+		wantCode(t, err, muster.EUNAUTHORIZED)
 		_, _, err = db.CalendarFeed(context.Background(), unitSecret)
 		wantCode(t, err, muster.EUNAUTHORIZED)
 		_, _, err = db.CalendarFeed(context.Background(), "msc_guess")
 		wantCode(t, err, muster.EUNAUTHORIZED)
 		feeds, err := db.FindCalendarFeeds(viewer)
-		if err != nil || len(feeds) != 2 || !feeds[0].Revoked || feeds[1].ServiceNumber != "G1" {
+		if err != nil || len(feeds) != 2 || !feeds[0].Revoked || feeds[1].ServiceNumber != "G1" || !feeds[1].Revoked {
 			t.Fatalf("feeds = %+v, %v", feeds, err)
 		}
 	})
