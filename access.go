@@ -172,8 +172,13 @@ type AccessService interface {
 	Authenticate(ctx context.Context, login, password, totpCode string) (*User, error)
 	// BeginTOTP generates a new TOTP secret for the user in ctx and returns
 	// its otpauth:// URL; the second factor is on once ConfirmTOTP succeeds.
-	BeginTOTP(ctx context.Context) (url string, err error)
+	// It needs the user's password and, while TOTP is on, a code of the
+	// current key (EUNAUTHORIZED when wrong, ERATELIMIT after too many).
+	BeginTOTP(ctx context.Context, password, code string) (url string, err error)
 	ConfirmTOTP(ctx context.Context, code string) error
+	// DisableTOTP switches the second factor of the user in ctx off; it
+	// needs the password and a code, as BeginTOTP does.
+	DisableTOTP(ctx context.Context, password, code string) error
 	// CreateSession starts a session for the user and returns its secret.
 	CreateSession(ctx context.Context, userID int64) (secret string, err error)
 	DeleteSession(ctx context.Context, secret string) error

@@ -177,3 +177,42 @@ func (db *DB) useTOTP(ctx context.Context, u *userRow, code string, now time.Tim
 	}
 	return nil
 }
+
+// confirmIdentity checks that the signed-in user of ctx is present: their
+// password and, when withCode and the user has TOTP on, a code of their
+// current key. A session alone must not change how its user signs in. Each
+// try counts against the login as a sign-in does (noteAttempt), so that a
+// stolen session guesses the password no faster than the login form. It
+// opens no transaction: call it before the change's own.
+func (db *DB) confirmIdentity(ctx context.Context, password, code string, withCode bool) (*userRow, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Kind != "user" {
+		return nil, muster.Errorf(muster.EFORBIDDEN, "Only a signed-in user can change how they sign in.")
+	}
+	u, err := findUserRow(ctx, db.read, "u.id = $1", a.ID)
+	if err != nil {
+		return nil, notFoundAs(err, muster.EUNAUTHORIZED, "Sign in first.")
+	}
+	now := db.now()
+	if err := db.noteAttempt(ctx, u.Login, now); err != nil {
+		return nil, err
+	}
+	ok, err := secret.CheckPassword(u.passwordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("password of %s: %w", u.Login, err)
+	} else if !ok {
+		return nil, db.failed(ctx, now, muster.Errorf(muster.EUNAUTHORIZED, "Your current password is not right."))
+	}
+	if withCode && u.TOTPEnabled {
+		if err := db.useTOTP(ctx, u, code, now); err != nil {
+			return nil, db.failed(ctx, now, err)
+		}
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, u.Login); err != nil {
+		return nil, fmt.Errorf("clear login failures: %w", err)
+	}
+	return u, nil
+}

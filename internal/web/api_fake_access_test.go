@@ -170,8 +170,11 @@ func (f *fakeAccess) SetPassword(ctx context.Context, login, password string) er
 func (f *fakeAccess) Authenticate(ctx context.Context, login, password, totpCode string) (*muster.User, error) {
 	return nil, errFake
 }
-func (f *fakeAccess) BeginTOTP(ctx context.Context) (string, error)      { return "", errFake }
-func (f *fakeAccess) ConfirmTOTP(ctx context.Context, code string) error { return errFake }
+func (f *fakeAccess) BeginTOTP(ctx context.Context, password, code string) (string, error) {
+	return "", errFake
+}
+func (f *fakeAccess) ConfirmTOTP(ctx context.Context, code string) error           { return errFake }
+func (f *fakeAccess) DisableTOTP(ctx context.Context, password, code string) error { return errFake }
 func (f *fakeAccess) CreateSession(ctx context.Context, userID int64) (string, error) {
 	return "", errFake
 }

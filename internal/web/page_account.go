@@ -20,7 +20,10 @@ type accountView struct {
 	SetupURL    string
 	Secret      string
 	QR          template.HTML // an inline SVG; "" when it cannot be drawn
-	Error       string
+	Error       string        // what is wrong with the code that confirms a set-up
+	// TOTPError is why setting up or switching off two-factor sign-in was
+	// refused (a wrong password or code).
+	TOTPError string
 	// Email and Phone are the user's contact data, ContactError what is
 	// wrong with them as typed.
 	Email, Phone string
@@ -44,7 +47,9 @@ func (s *Server) accountData(r *http.Request) accountView {
 
 // pageAccountTOTP sets up two-factor sign-in in two steps: action=begin
 // makes a new secret and shows it; action=confirm switches it on once the
-// user enters a code from the app.
+// user enters a code from the app. action=disable switches it off. Begin
+// and disable need the password and, while TOTP is on, a code of the
+// current key: the service refuses them otherwise.
 func (s *Server) pageAccountTOTP(w http.ResponseWriter, r *http.Request) {
 	if err := s.parseForm(w, r); err != nil {
 		s.pageError(w, r, err)
@@ -53,42 +58,62 @@ func (s *Server) pageAccountTOTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	data := s.accountData(r)
 	status := http.StatusOK
-	switch r.PostFormValue("action") {
-	case "begin":
-		u, err := s.Access.BeginTOTP(ctx)
-		if err != nil {
-			s.pageError(w, r, err)
+	code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
+	switch action := r.PostFormValue("action"); action {
+	case "begin", "disable":
+		password := r.PostFormValue("password")
+		var err error
+		if action == "disable" {
+			if err = s.Access.DisableTOTP(ctx, password, code); err == nil {
+				s.redirectWithFlash(w, r, "/account", "Two-factor sign-in is off: you sign in with your password alone.")
+				return
+			}
+		} else {
+			var u string
+			if u, err = s.Access.BeginTOTP(ctx, password, code); err == nil {
+				data.setup(u)
+				break
+			}
+		}
+		if status = s.refusedOnAccount(w, r, err); status == 0 {
 			return
 		}
-		data.setup(u)
+		data.TOTPError = muster.ErrorMessage(err)
 	case "confirm":
-		code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
 		err := s.Access.ConfirmTOTP(ctx, code)
 		if err == nil {
 			s.redirectWithFlash(w, r, "/account", "Two-factor sign-in is on: from now on, sign in with a code from your app.")
 			return
 		}
-		switch muster.ErrorCode(err) {
-		case muster.EUNAUTHORIZED, muster.EINVALID, muster.ERATELIMIT:
-			// Show the same secret again: it stays pending until confirmed.
-			status = statusFor(err)
-			if status == http.StatusUnauthorized {
-				status = http.StatusBadRequest // the session is fine; the code is wrong
-			}
-			data.Error = "That code is not right: check the time on your phone and enter the current code."
-			if muster.ErrorCode(err) != muster.EUNAUTHORIZED {
-				data.Error = muster.ErrorMessage(err)
-			}
-			data.setup(r.PostFormValue("url"))
-		default:
-			s.pageError(w, r, err)
+		// Show the same secret again: it stays pending until confirmed.
+		if status = s.refusedOnAccount(w, r, err); status == 0 {
 			return
 		}
+		data.Error = "That code is not right: check the time on your phone and enter the current code."
+		if muster.ErrorCode(err) != muster.EUNAUTHORIZED {
+			data.Error = muster.ErrorMessage(err)
+		}
+		data.setup(r.PostFormValue("url"))
 	default:
 		s.pageError(w, r, muster.Errorf(muster.EINVALID, "Unknown action."))
 		return
 	}
 	s.render(w, r, status, "account", &view{Title: "Account", Nav: "account", Data: data})
+}
+
+// refusedOnAccount returns the status of the account page that shows why
+// a change of how the user signs in was refused: a wrong password or code
+// is 400 (the session is fine; what was typed is wrong), too many tries
+// 429. Any other error it answers itself, returning 0.
+func (s *Server) refusedOnAccount(w http.ResponseWriter, r *http.Request, err error) int {
+	switch muster.ErrorCode(err) {
+	case muster.EUNAUTHORIZED, muster.EINVALID:
+		return http.StatusBadRequest
+	case muster.ERATELIMIT:
+		return http.StatusTooManyRequests
+	}
+	s.pageError(w, r, err)
+	return 0
 }
 
 // setup fills in the set-up of the otpauth:// URL u.

@@ -19,7 +19,13 @@ func TestAccountTOTP(t *testing.T) {
 		c := e.signedIn("admin", muster.RoleAdmin, "TD")
 		wantPage(t, c.get("/account"), http.StatusOK, "Signed in as", "admin", "Set up an authenticator app", `name="csrf_token"`)
 
-		rec := c.post("/account/totp", c.withToken(url.Values{"action": {"begin"}}))
+		// A session alone does not set up a second factor.
+		wantPage(t, c.post("/account/totp", c.withToken(url.Values{"action": {"begin"}})), http.StatusBadRequest,
+			`id="totp-error"`, "Your current password is not right.", "!otpauth://", `id="totp-password"`)
+		wantPage(t, c.post("/account/totp", c.withToken(url.Values{"action": {"begin"}, "password": {"not the password"}})),
+			http.StatusBadRequest, "Your current password is not right.", "!otpauth://")
+
+		rec := c.post("/account/totp", c.withToken(url.Values{"action": {"begin"}, "password": {uiPassword}}))
 		wantPage(t, rec, http.StatusOK, "otpauth://totp/", `<svg class="qr"`, `id="totp-secret"`, `name="action" value="confirm"`)
 		setup := htmlText(regexpFind(t, rec.Body.String(), `name="url" value="([^"]*)"`))
 		u, err := url.Parse(setup)
@@ -52,6 +58,24 @@ func TestAccountTOTP(t *testing.T) {
 		rec = c2.post("/login", url.Values{"login": {"admin"}, "password": {uiPassword}, "code": {next}})
 		if rec.Code != http.StatusSeeOther || c2.cookies[sessionCookie] == nil {
 			t.Fatalf("sign in with a code: %d\n%s", rec.Code, rec.Body)
+		}
+
+		// On: setting up again or switching off needs the password and a
+		// code of the current key.
+		wantPage(t, c.get("/account"), http.StatusOK, `id="totp-code"`, `name="action" value="disable"`)
+		wantPage(t, c.post("/account/totp", c.withToken(url.Values{"action": {"begin"}, "password": {uiPassword}})),
+			http.StatusBadRequest, "A valid one-time code is required.", "!otpauth://")
+		wantPage(t, c.post("/account/totp", c.withToken(url.Values{"action": {"disable"}, "password": {uiPassword}})),
+			http.StatusBadRequest, "A valid one-time code is required.")
+		later = later.Add(30 * time.Second)
+		next, _ = totp.GenerateCode(u.Query().Get("secret"), later)
+		rec = c.post("/account/totp", c.withToken(url.Values{"action": {"disable"}, "password": {uiPassword}, "code": {next}}))
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("switch off: %d\n%s", rec.Code, rec.Body)
+		}
+		wantPage(t, c.follow(rec), http.StatusOK, "Two-factor sign-in is off", "Set up an authenticator app", "!Switch off")
+		if rec := e.client().post("/login", url.Values{"login": {"admin"}, "password": {uiPassword}}); rec.Code != http.StatusSeeOther {
+			t.Errorf("sign in without a code after switching off: %d", rec.Code)
 		}
 	})
 }
