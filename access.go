@@ -165,8 +165,14 @@ type Token struct {
 type AccessService interface {
 	// CreateUser creates a staff user with the password (hashed with argon2id).
 	CreateUser(ctx context.Context, u *User, password string) error
-	// SetPassword replaces a user's password.
+	// SetPassword replaces a user's password, for an actor who manages
+	// users over the user (not the user themself), and ends the user's
+	// sessions.
 	SetPassword(ctx context.Context, login, password string) error
+	// ChangePassword replaces the password of the signed-in user of ctx,
+	// who gives the current one (EUNAUTHORIZED when wrong, ERATELIMIT after
+	// too many), and ends the user's sessions but keepSession.
+	ChangePassword(ctx context.Context, keepSession, current, password string) error
 	// Authenticate checks a login, password and, when the user has enabled
 	// it, a TOTP code. It needs no actor.
 	Authenticate(ctx context.Context, login, password, totpCode string) (*User, error)

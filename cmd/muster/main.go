@@ -53,6 +53,7 @@ const usage = `usage: muster COMMAND [flags]
   token create   [-db DB] -role ROLE -unit CODE [-name NAME]
   user create    [-db DB] -login LOGIN -role ROLE -unit CODE [-name NAME]   password from stdin
   user contact   [-db DB] -login LOGIN [-email ADDRESS] [-phone E164]       replaces both; empty for none
+  user password  [-db DB] LOGIN                                             new password from stdin; ends its sessions
   callup create  [-db DB] [-template NAME] FILE   JSON as for POST /api/v1/callups; prints the id
   audit verify   [-db DB]                    exit 0 when the armory's ledger is intact
   backup  [-db DB] FILE                      consistent copy while the server runs
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"import": {{"units", cmdImportUnits}, {"members", cmdImportMembers}},
 		"export": {{"members", cmdExportMembers}, {"units", cmdExportUnits}},
 		"token":  {{"create", cmdTokenCreate}},
-		"user":   {{"create", cmdUserCreate}, {"contact", cmdUserContact}},
+		"user":   {{"create", cmdUserCreate}, {"contact", cmdUserContact}, {"password", cmdUserPassword}},
 		"callup": {{"create", cmdCallUpCreate}},
 		"audit":  {{"verify", cmdAuditVerify}},
 	}

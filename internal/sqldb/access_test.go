@@ -171,12 +171,15 @@ func TestSetPassword(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		wantCode(t, db.SetPassword(self, "ivanova", "short"), muster.EINVALID)
+		wantCode(t, db.SetPassword(sys, "ivanova", "short"), muster.EINVALID)
 		wantCode(t, db.SetPassword(self, "gom-admin", "a new password 1"), muster.EFORBIDDEN)
 		wantCode(t, db.SetPassword(signIn(t, db, "bre-admin", testPassword, ""), "ivanova", "a new password 1"), muster.EFORBIDDEN)
 		wantCode(t, db.SetPassword(sys, "nobody", "a new password 1"), muster.ENOTFOUND)
+		// Users change their own password with the current one (ChangePassword).
+		wantCode(t, db.SetPassword(self, "ivanova", "a new password 1"), muster.EFORBIDDEN)
+		wantCode(t, db.SetPassword(signIn(t, db, "gom-admin", testPassword, ""), "gom-admin", "a new password 1"), muster.EFORBIDDEN)
 
-		if err := db.SetPassword(self, "ivanova", "a new password 1"); err != nil {
+		if err := db.SetPassword(sys, "ivanova", "a new password 1"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = db.SessionActor(context.Background(), session)
@@ -190,6 +193,77 @@ func TestSetPassword(t *testing.T) {
 		}
 		signIn(t, db, "ivanova", "reset by admin 2", "")
 	})
+}
+
+// TestChangePassword: a user changes their own password only with the
+// current one; the change ends their other sessions, keeps the one named,
+// and the audit log holds neither password nor hash.
+func TestChangePassword(t *testing.T) {
+	for _, dialect := range sqldbtest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			db, raw := openRaw(t, dialect)
+			sqldbtest.Seed(t, db)
+			clock(db)
+			bg := context.Background()
+			u := createUser(t, db, sqldbtest.System(), "ivanova", muster.RoleClerk, "GOM")
+			session := func() string {
+				t.Helper()
+				sec, err := db.CreateSession(bg, u.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sec
+			}
+			here, elsewhere := session(), session()
+			a, err := db.SessionActor(bg, here)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := muster.NewContextWithActor(bg, a)
+			const next = "a brand new password"
+
+			wantMessage(t, db.ChangePassword(ctx, here, "not the password", next), muster.EUNAUTHORIZED, "Your current password is not right.")
+			wantMessage(t, db.ChangePassword(ctx, here, "", next), muster.EUNAUTHORIZED, "Your current password is not right.")
+			wantCode(t, db.ChangePassword(ctx, here, testPassword, "eleven char"), muster.EINVALID)
+			wantCode(t, db.ChangePassword(sqldbtest.System(), "", testPassword, next), muster.EFORBIDDEN)
+			wantCode(t, db.ChangePassword(bg, "", testPassword, next), muster.EUNAUTHORIZED)
+			if _, err := db.Authenticate(bg, "ivanova", testPassword, ""); err != nil {
+				t.Fatalf("refused changes changed the password: %v", err)
+			}
+
+			if err := db.ChangePassword(ctx, here, testPassword, next); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.SessionActor(bg, here); err != nil {
+				t.Errorf("the session that changed the password ended: %v", err)
+			}
+			_, err = db.SessionActor(bg, elsewhere)
+			wantCode(t, err, muster.EUNAUTHORIZED)
+			_, err = db.Authenticate(bg, "ivanova", testPassword, "")
+			wantCode(t, err, muster.EUNAUTHORIZED)
+			if _, err := db.Authenticate(bg, "ivanova", next, ""); err != nil {
+				t.Fatalf("sign in with the new password: %v", err)
+			}
+			entries, err := db.FindAuditEntries(sqldbtest.System(), muster.AuditFilter{Entity: "user", Key: "ivanova"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) == 0 || entries[0].Action != "user.password" || entries[0].Actor != "user:ivanova" {
+				t.Fatalf("audit entries %+v", entries)
+			}
+			var hash string
+			if err := raw.QueryRow(`SELECT password_hash FROM users WHERE login = 'ivanova'`).Scan(&hash); err != nil {
+				t.Fatal(err)
+			}
+			assertNoSecrets(t, raw, testPassword, next, hash, here)
+
+			// Wrong current passwords count as failed sign-ins.
+			for range 5 {
+				wantCode(t, db.ChangePassword(ctx, here, "a wrong guess", "another new password"), muster.EUNAUTHORIZED)
+			}
+			wantCode(t, db.ChangePassword(ctx, here, next, "another new password"), muster.ERATELIMIT)
+		})
+	}
 }
 
 func TestSessions(t *testing.T) {

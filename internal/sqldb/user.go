@@ -97,40 +97,6 @@ func (db *DB) CreateUser(ctx context.Context, u *muster.User, password string) e
 	})
 }
 
-// SetPassword replaces a user's password, for the user themself or for an
-// actor who manages users over the user's unit and role. It ends all of the
-// user's sessions and clears their failed sign-ins.
-func (db *DB) SetPassword(ctx context.Context, login, password string) error {
-	if err := checkPassword(password); err != nil {
-		return err
-	}
-	hash, err := secret.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	return db.writeTx(ctx, func(tx *Tx) error {
-		u, err := findUserRow(ctx, tx, "u.login = $1", login)
-		if err != nil {
-			return notFound(err, "User %s does not exist.", login)
-		}
-		if self := tx.actor.Kind == "user" && tx.actor.ID == u.ID; !self {
-			if err := checkGrant(ctx, tx, tx.actor, u.Role, u.unitID, u.Unit); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, u.ID); err != nil {
-			return fmt.Errorf("set password of %s: %w", login, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
-			return fmt.Errorf("end sessions of %s: %w", login, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, login); err != nil {
-			return fmt.Errorf("clear login failures of %s: %w", login, err)
-		}
-		return tx.audit(ctx, "user.password", "user", login, nil, nil)
-	})
-}
-
 // FindUsers returns the users bound to units in the actor's subtree, by
 // login, to actors who manage users.
 func (db *DB) FindUsers(ctx context.Context) ([]*muster.User, error) {

@@ -25,8 +25,7 @@ func (db *DB) FindCurrentUser(ctx context.Context) (*muster.User, error) {
 
 // SetUserContact replaces a user's e-mail address and phone, for the
 // user themself or an actor who manages users over the user's unit and
-// role, as SetPassword does. The audit entry holds the user before and
-// after.
+// role. The audit entry holds the user before and after.
 func (db *DB) SetUserContact(ctx context.Context, login string, c muster.UserContact) (*muster.User, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err

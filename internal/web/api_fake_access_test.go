@@ -167,6 +167,9 @@ func (f *fakeAccess) FindUsers(ctx context.Context) ([]*muster.User, error) {
 }
 
 func (f *fakeAccess) SetPassword(ctx context.Context, login, password string) error { return errFake }
+func (f *fakeAccess) ChangePassword(ctx context.Context, keepSession, current, password string) error {
+	return errFake
+}
 func (f *fakeAccess) Authenticate(ctx context.Context, login, password, totpCode string) (*muster.User, error) {
 	return nil, errFake
 }

@@ -24,6 +24,8 @@ type accountView struct {
 	// TOTPError is why setting up or switching off two-factor sign-in was
 	// refused (a wrong password or code).
 	TOTPError string
+	// PasswordError is why a change of password was refused.
+	PasswordError string
 	// Email and Phone are the user's contact data, ContactError what is
 	// wrong with them as typed.
 	Email, Phone string

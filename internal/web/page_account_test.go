@@ -89,3 +89,44 @@ func TestQRSVG(t *testing.T) {
 		t.Errorf("qrSVG = %q", svg)
 	}
 }
+
+// TestAccountPassword: a user changes their own password on the account
+// page with the current one; the change signs out their other sessions and
+// keeps this one.
+func TestAccountPassword(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newUIEnv(t, db)
+		c := e.signedIn("ivanova", muster.RoleClerk, "GOM")
+		other := e.client()
+		if rec := other.post("/login", url.Values{"login": {"ivanova"}, "password": {uiPassword}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("second sign-in: %d", rec.Code)
+		}
+		wantPage(t, c.get("/account"), http.StatusOK, `action="/account/password"`, `id="current_password"`, `autocomplete="new-password"`)
+		const next = "a brand new password"
+		form := func(current, pw, again string) url.Values {
+			return c.withToken(url.Values{"current_password": {current}, "new_password": {pw}, "new_password2": {again}})
+		}
+		wantPage(t, c.post("/account/password", form(uiPassword, next, next+"!")), http.StatusBadRequest,
+			`id="password-error"`, "The new password and its repetition differ.", "!"+next)
+		wantPage(t, c.post("/account/password", form("not the password", next, next)), http.StatusBadRequest,
+			"Your current password is not right.", "!not the password")
+		wantPage(t, c.post("/account/password", form(uiPassword, "too short", "too short")), http.StatusBadRequest,
+			"at least 12 characters")
+		if rec := c.post("/account/password", url.Values{"current_password": {uiPassword}, "new_password": {next}, "new_password2": {next}}); rec.Code != http.StatusForbidden {
+			t.Errorf("without the form token: %d, want 403", rec.Code)
+		}
+
+		rec := c.post("/account/password", form(uiPassword, next, next))
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("change: %d\n%s", rec.Code, rec.Body)
+		}
+		wantPage(t, c.follow(rec), http.StatusOK, "Your password is changed")
+		if rec := other.get("/account"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login?next=%2Faccount" {
+			t.Errorf("the other session after the change: %d to %q, want the login page", rec.Code, rec.Header().Get("Location"))
+		}
+		wantPage(t, e.client().post("/login", url.Values{"login": {"ivanova"}, "password": {uiPassword}}), http.StatusUnauthorized)
+		if rec := e.client().post("/login", url.Values{"login": {"ivanova"}, "password": {next}}); rec.Code != http.StatusSeeOther {
+			t.Errorf("sign in with the new password: %d", rec.Code)
+		}
+	})
+}

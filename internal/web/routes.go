@@ -199,6 +199,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	open("POST "+kitPath+"{token}", s.kitSubmit)
 	page("GET /account", s.pageAccount)
 	page("POST /account/totp", s.pageAccountTOTP)
+	page("POST /account/password", s.pageAccountPassword)
 	page("POST /account/contact", s.pageAccountContact)
 	page("/", s.pageNotFound)
 }
