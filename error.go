@@ -3,6 +3,7 @@ package muster
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes returned by muster's services. Each maps to one HTTP status
@@ -26,6 +27,9 @@ type Error struct {
 	Code    string
 	Message string
 	Details []ErrorDetail
+	// RetryAfter is, for an ERATELIMIT error, how long until a try may
+	// succeed again (HTTP's Retry-After); 0 when not known.
+	RetryAfter time.Duration
 }
 
 // ErrorDetail names one problem in bulk input: where it is and what is wrong.
@@ -93,4 +97,43 @@ func ErrorDetails(err error) []ErrorDetail {
 		return e.Details
 	}
 	return nil
+}
+
+// RateLimited returns an ERATELIMIT error whose message is msg followed by
+// "Try again in WAIT.", and whose RetryAfter is that wait: wait rounded up
+// to whole seconds, so that the message and a Retry-After header say the
+// same.
+func RateLimited(msg string, wait time.Duration) *Error {
+	secs := max(1, int((wait+time.Second-1)/time.Second))
+	return &Error{Code: ERATELIMIT, Message: msg + " Try again in " + waitText(secs) + ".",
+		RetryAfter: time.Duration(secs) * time.Second}
+}
+
+// waitText says secs seconds in minutes and seconds: "45 seconds",
+// "1 minute", "14 minutes 30 seconds".
+func waitText(secs int) string {
+	unit := func(n int, name string) string {
+		if n == 1 {
+			return "1 " + name
+		}
+		return fmt.Sprintf("%d %ss", n, name)
+	}
+	m, s := secs/60, secs%60
+	switch {
+	case m == 0:
+		return unit(s, "second")
+	case s == 0:
+		return unit(m, "minute")
+	}
+	return unit(m, "minute") + " " + unit(s, "second")
+}
+
+// ErrorRetryAfter returns the RetryAfter of the first *Error in err's
+// chain, or 0.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

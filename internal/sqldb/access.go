@@ -26,7 +26,8 @@ const (
 	// request with it writes the time again.
 	tokenTouchEvery = time.Minute
 	// maxFailures failed sign-ins for a login within failureWindow make the
-	// next ones ERATELIMIT until the oldest of them is failureWindow old.
+	// next ones ERATELIMIT until the oldest of them is failureWindow old
+	// (the web server limits failures per client address as well).
 	maxFailures   = 5
 	failureWindow = 15 * time.Minute
 
@@ -144,9 +145,25 @@ func (db *DB) noteAttempt(ctx context.Context, login string, now time.Time) erro
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("note sign-in attempt: %w", err)
 	} else if n == 0 {
-		return muster.Errorf(muster.ERATELIMIT, "Too many failed sign-ins. Try again in %d minutes.", int(failureWindow.Minutes()))
+		return muster.RateLimited("Too many failed sign-ins.", db.failureWait(ctx, login, now))
 	}
 	return nil
+}
+
+// failureWait returns how long until the login has fewer than maxFailures
+// failures within the window: until its maxFailures-th newest is
+// failureWindow old.
+func (db *DB) failureWait(ctx context.Context, login string, now time.Time) time.Duration {
+	var at string
+	err := db.write.QueryRowContext(ctx, `SELECT at FROM login_failures WHERE login = $1 AND at > $2
+		ORDER BY at DESC LIMIT 1 OFFSET $3`, login, formatTime(now.Add(-failureWindow)), maxFailures-1).Scan(&at)
+	if err != nil {
+		if !errors.Is(err, sql.ErrNoRows) {
+			db.Logger.ErrorContext(ctx, "read login failures", "err", err)
+		}
+		return failureWindow
+	}
+	return parseTime(at).Add(failureWindow).Sub(now)
 }
 
 // failed leaves the attempt's failure in place, prunes failures that are

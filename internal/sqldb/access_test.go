@@ -125,10 +125,16 @@ func TestAuthenticateRateLimit(t *testing.T) {
 			wantCode(t, err, muster.EUNAUTHORIZED)
 			*now = now.Add(time.Minute)
 		}
+		// The wait named is the real one: until the first failure, at
+		// minute 0, is 15 minutes old.
 		_, err := db.Authenticate(bg, "ivanova", testPassword, "")
-		wantCode(t, err, muster.ERATELIMIT)
+		wantMessage(t, err, muster.ERATELIMIT, "Too many failed sign-ins. Try again in 10 minutes.")
+		if got := muster.ErrorRetryAfter(err); got != 10*time.Minute {
+			t.Errorf("RetryAfter %v, want 10m", got)
+		}
+		*now = now.Add(90 * time.Second)
 		_, err = db.Authenticate(bg, "IVANOVA", testPassword, "")
-		wantCode(t, err, muster.ERATELIMIT)
+		wantMessage(t, err, muster.ERATELIMIT, "Too many failed sign-ins. Try again in 8 minutes 30 seconds.")
 
 		// 15 minutes after the first failure, one attempt is free again.
 		*now = sqldbtest.Now.Add(15*time.Minute + time.Second)

@@ -24,7 +24,8 @@ const (
 )
 
 // failureLimiter is a token bucket per client address that only failures
-// drain: allow tells whether the address may try, fail spends one try.
+// drain: allow tells whether the address may try, fail spends one try. It
+// limits wrong answer and kit links, and failed sign-ins (page_login.go).
 type failureLimiter struct {
 	burst  float64
 	refill time.Duration
@@ -53,10 +54,22 @@ func (l *failureLimiter) level(b *bucket, now time.Time) float64 {
 
 // allow reports whether the address has a try left at now.
 func (l *failureLimiter) allow(addr string, now time.Time) bool {
+	return l.wait(addr, now) == 0
+}
+
+// wait returns how long after now the address has a try again: 0 when it
+// has one left.
+func (l *failureLimiter) wait(addr string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buckets[addr]
-	return b == nil || l.level(b, now) >= 1
+	if b == nil {
+		return 0
+	}
+	if lv := l.level(b, now); lv < 1 {
+		return time.Duration((1 - lv) * float64(l.refill))
+	}
+	return 0
 }
 
 // fail spends one try of the address at now.

@@ -302,6 +302,12 @@ func TestFailureLimiter(t *testing.T) {
 	if l.allow("a", now.Add(999*time.Millisecond)) || !l.allow("a", now.Add(time.Second)) {
 		t.Fatal("the allowance does not refill at one try per second")
 	}
+	if w := l.wait("a", now.Add(400*time.Millisecond)); w != 600*time.Millisecond {
+		t.Fatalf("wait = %v, want 600ms", w)
+	}
+	if w := l.wait("b", now); w != 0 {
+		t.Fatalf("wait of an address with tries = %v", w)
+	}
 	if !l.allow("a", now.Add(time.Hour)) {
 		t.Fatal("no refill")
 	}

@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/muster-force/muster"
 )
@@ -51,7 +53,16 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="muster"`)
 	}
+	setRetryAfter(w, err)
 	writeJSON(w, status, body)
+}
+
+// setRetryAfter sets the Retry-After header of a rate-limited err that
+// knows its wait, in whole seconds (its message names the same wait).
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := muster.ErrorRetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 }
 
 // writeJSON writes v as JSON with the status.

@@ -112,6 +112,7 @@ func (s *Server) refusedOnAccount(w http.ResponseWriter, r *http.Request, err er
 	case muster.EUNAUTHORIZED, muster.EINVALID:
 		return http.StatusBadRequest
 	case muster.ERATELIMIT:
+		setRetryAfter(w, err)
 		return http.StatusTooManyRequests
 	}
 	s.pageError(w, r, err)

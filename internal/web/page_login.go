@@ -3,8 +3,18 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/muster-force/muster"
+)
+
+// The login form's failure limit per client address, beside the access
+// service's per login: an address may fail loginBurst times in a row, then
+// once more per loginRefill, so that it cannot try a password against
+// every login. Behind a proxy every client shares the proxy's address.
+const (
+	loginBurst  = 20
+	loginRefill = time.Minute
 )
 
 // loginView is the data of the login form.
@@ -39,7 +49,14 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	data := loginView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: localPath(r.PostFormValue("next"))}
 	code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
 	ctx := r.Context()
-	u, err := s.Access.Authenticate(ctx, data.Login, r.PostFormValue("password"), code)
+	addr, now := clientAddr(r), s.Now()
+	var u *muster.User
+	var err error
+	if wait := s.loginFailures.wait(addr, now); wait > 0 {
+		err = muster.RateLimited("Too many failed sign-ins from your address.", wait)
+	} else if u, err = s.Access.Authenticate(ctx, data.Login, r.PostFormValue("password"), code); muster.ErrorCode(err) == muster.EUNAUTHORIZED {
+		s.loginFailures.fail(addr, now)
+	}
 	if err == nil {
 		var secret string
 		secret, err = s.Access.CreateSession(ctx, u.ID)
@@ -59,6 +76,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Logger.Info("sign-in refused", "login", data.Login, "remote", r.RemoteAddr, "code", muster.ErrorCode(err))
+	setRetryAfter(w, err)
 	s.render(w, r, statusFor(err), "login", &view{Title: "Sign in", Data: data})
 }
 

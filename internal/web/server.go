@@ -80,13 +80,16 @@ type Server struct {
 	crossOrigin *http.CrossOriginProtection
 	// answerFailures rate-limits failed answers per client address.
 	answerFailures *failureLimiter
+	// loginFailures rate-limits failed sign-ins per client address; the
+	// access service limits them per login.
+	loginFailures *failureLimiter
 }
 
 // NewServer returns a server over the services.
 func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
 	s := &Server{Services: svc, Logger: logger, Now: time.Now, SecureCookies: true, MaxImportBytes: 512 << 20,
 		metrics: newMetrics(svc.AnswerStats), crossOrigin: http.NewCrossOriginProtection(),
-		answerFailures: newFailureLimiter(answerBurst, answerRefill)}
+		answerFailures: newFailureLimiter(answerBurst, answerRefill), loginFailures: newFailureLimiter(loginBurst, loginRefill)}
 	p, err := parsePages()
 	if err != nil {
 		return nil, err

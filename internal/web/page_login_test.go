@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/sqldb"
+	"github.com/muster-force/muster/internal/sqldbtest"
+)
+
+// loginFrom posts the login form from the client address addr.
+func (e *uiEnv) loginFrom(addr, login, password string) *httptest.ResponseRecorder {
+	form := url.Values{"login": {login}, "password": {password}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr + ":40000"
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestLoginRateLimitPerAddress: one address that fails against many
+// logins is stopped, with a Retry-After that its message names, while
+// other addresses sign in; time gives the address its tries back.
+func TestLoginRateLimitPerAddress(t *testing.T) {
+	e := newUIEnv(t, sqldbtest.Open(t, "sqlite"))
+	e.addUser("ivanova", muster.RoleClerk, "GOM")
+	const sprayer, staff = "203.0.113.9", "198.51.100.20"
+	for i := range loginBurst {
+		// A different login each time: the per-login limit never trips.
+		if rec := e.loginFrom(sprayer, "guess"+strconv.Itoa(i), uiPassword); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d, want 401", i+1, rec.Code)
+		}
+	}
+	rec := e.loginFrom(sprayer, "ivanova", uiPassword)
+	wantPage(t, rec, http.StatusTooManyRequests, "Too many failed sign-ins from your address. Try again in 1 minute.", `value="ivanova"`)
+	if got := rec.Header().Get("Retry-After"); got != "60" {
+		t.Errorf("Retry-After %q, want 60", got)
+	}
+	if rec := e.loginFrom(staff, "ivanova", uiPassword); rec.Code != http.StatusSeeOther {
+		t.Errorf("another address: %d, want 303", rec.Code)
+	}
+	// The wait is the real one: half a refill later, half is left.
+	e.s.Now = func() time.Time { return sqldbtest.Now.Add(loginRefill / 2) }
+	rec = e.loginFrom(sprayer, "ivanova", uiPassword)
+	wantPage(t, rec, http.StatusTooManyRequests, "Try again in 30 seconds.")
+	if got := rec.Header().Get("Retry-After"); got != "30" {
+		t.Errorf("Retry-After half a refill later %q, want 30", got)
+	}
+	e.s.Now = func() time.Time { return sqldbtest.Now.Add(loginRefill) }
+	if rec := e.loginFrom(sprayer, "ivanova", uiPassword); rec.Code != http.StatusSeeOther {
+		t.Errorf("after %v: %d, want 303", loginRefill, rec.Code)
+	}
+}
+
+// TestLoginRateLimitPerLogin: the access service's per-login limit is a
+// 429 whose Retry-After and message give the wait that is left.
+func TestLoginRateLimitPerLogin(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newUIEnv(t, db)
+		e.addUser("ivanova", muster.RoleClerk, "GOM")
+		for i := range 5 {
+			if rec := e.loginFrom("198.51.100."+strconv.Itoa(i+1), "ivanova", "wrong password!"); rec.Code != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d", i+1, rec.Code)
+			}
+		}
+		db.Now = func() time.Time { return sqldbtest.Now.Add(5 * time.Minute) }
+		rec := e.loginFrom("198.51.100.9", "ivanova", uiPassword)
+		wantPage(t, rec, http.StatusTooManyRequests, "Too many failed sign-ins. Try again in 10 minutes.")
+		if got := rec.Header().Get("Retry-After"); got != "600" {
+			t.Errorf("Retry-After %q, want 600", got)
+		}
+	})
+}
