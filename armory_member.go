@@ -53,6 +53,9 @@ type KitCheckItem struct {
 // EUNPROCESSABLE naming a bad field.
 type KitService interface {
 	KitLink(ctx context.Context, serviceNumber string) (token string, err error)
+	// CheckKitToken returns EUNAUTHORIZED unless the token is a kit link
+	// muster signed, reading no database once the signing key is loaded.
+	CheckKitToken(ctx context.Context, token string) error
 	KitPage(ctx context.Context, token string) (*MemberKit, error)
 	// ConfirmKit records the member's confirmation for a campaign that
 	// counts items the member held or is over the member's unit; the

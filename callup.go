@@ -250,6 +250,10 @@ type CallUpService interface {
 	Notices(ctx context.Context, id int64, baseURL string, fn func(Notice) error) error
 	// CheckIn records a member at the assembly point.
 	CheckIn(ctx context.Context, id int64, serviceNumber string) error
+	// CheckAnswerToken returns EUNAUTHORIZED unless the token is a
+	// response token muster signed. It reads no database once the signing
+	// key is loaded, so that a caller may limit bad tokens alone.
+	CheckAnswerToken(ctx context.Context, token string) error
 	// AnswerPage returns what the holder of a response token sees.
 	AnswerPage(ctx context.Context, token string) (*MemberCallUp, error)
 	// SaveAnswer stores an answer durably before it returns; once the

@@ -85,6 +85,14 @@ func (db *DB) verifyToken(ctx context.Context, token string) (callupID, memberID
 	return callupID, memberID, nil
 }
 
+// CheckAnswerToken returns EUNAUTHORIZED unless the token is a response
+// token signed with the answer key; after the first call it reads nothing
+// from the database.
+func (db *DB) CheckAnswerToken(ctx context.Context, token string) error {
+	_, _, err := db.verifyToken(ctx, token)
+	return err
+}
+
 // AnswerPage returns the call-up, the member and the member's last answer
 // (the current one, kept in callup_members) for the holder of a response
 // token.

@@ -12,8 +12,10 @@ import (
 
 // The member's answer page, /r/{token}: no login, no script, a few
 // kilobytes, so that it works on any phone. The token in the path is the
-// member's credential; a bad one counts against the client's failure limit
-// (answer_limit.go). Browsers' cross-site POSTs are refused by s.csrf; a
+// member's credential. Its signature is checked first, without a database
+// read: a bad one counts against the client's failure limit
+// (answer_limit.go), a good one is never limited, so that a guesser behind
+// the same proxy address as the members locks none of them out. Browsers' cross-site POSTs are refused by s.csrf; a
 // CSRF form token is impossible without a session, and a forged POST
 // would need the member's token anyway.
 
@@ -53,10 +55,10 @@ type answerView struct {
 // answerPage answers GET /r/{token} with the member's call-up.
 func (s *Server) answerPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !s.answerAllowed(w, r, false) {
+	if !s.answerToken(w, r, token, false) {
 		return
 	}
-	p, err := s.findAnswerPage(r, token)
+	p, err := s.CallUps.AnswerPage(r.Context(), token)
 	if err != nil {
 		s.answerFailed(w, r, false, err)
 		return
@@ -86,7 +88,7 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 			supported = false
 		}
 	}
-	if !s.answerAllowed(w, r, isJSON) {
+	if !s.answerToken(w, r, token, isJSON) {
 		return
 	}
 	if !supported {
@@ -102,10 +104,6 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if isJSON {
-		if len(token) > maxTokenLen {
-			s.answerFailed(w, r, true, errBadLink)
-			return
-		}
 		var in answerInput
 		if err := decodeJSON(w, r, &in); err != nil {
 			s.apiError(w, r, err)
@@ -129,7 +127,7 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &answerView{Token: token, ETA: strings.TrimSpace(r.PostFormValue("eta_minutes")),
 		Reason: strings.TrimSpace(r.PostFormValue("reason"))}
-	p, err := s.findAnswerPage(r, token)
+	p, err := s.CallUps.AnswerPage(ctx, token)
 	if err != nil {
 		s.answerFailed(w, r, false, err)
 		return
@@ -149,7 +147,7 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := s.CallUps.SaveAnswer(ctx, token, a); muster.ErrorCode(err) == muster.ECONFLICT {
 		// Checked in, or the call-up closed: the page as it stands now,
 		// with the reason.
-		if p, perr := s.findAnswerPage(r, token); perr == nil {
+		if p, perr := s.CallUps.AnswerPage(ctx, token); perr == nil {
 			v.Page = p
 		}
 		v.Error, v.ETA, v.Reason = muster.ErrorMessage(err), "", ""
@@ -176,38 +174,37 @@ func answerProblem(err error) string {
 	return "Choose one of the three answers."
 }
 
-// findAnswerPage returns what the token's holder sees; a token that
-// cannot be one is refused without asking the service.
-func (s *Server) findAnswerPage(r *http.Request, token string) (*muster.MemberCallUp, error) {
-	if token == "" || len(token) > maxTokenLen {
-		return nil, errBadLink
+// answerToken answers and returns false unless the token is one muster
+// signed, checked without a database read. A bad token counts against the
+// client's failure limit and is errBadLink, 404; once the client is over
+// the limit it is 429 instead. A good token is never limited.
+func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, token string, isJSON bool) bool {
+	var err error = errBadLink
+	if token != "" && len(token) <= maxTokenLen {
+		err = s.CallUps.CheckAnswerToken(r.Context(), token)
 	}
-	return s.CallUps.AnswerPage(r.Context(), token)
-}
-
-// answerAllowed answers 429 and returns false when the client is over its
-// failure limit.
-func (s *Server) answerAllowed(w http.ResponseWriter, r *http.Request, isJSON bool) bool {
-	if s.answerFailures.allow(clientAddr(r), s.Now()) {
+	if err == nil {
 		return true
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
-	if isJSON {
-		s.apiError(w, r, errTooManyFailures)
-	} else {
-		s.renderAnswer(w, r, http.StatusTooManyRequests, &answerView{Error: muster.ErrorMessage(errTooManyFailures)})
+	if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
+		addr, now := clientAddr(r), s.Now()
+		if !s.answerFailures.allow(addr, now) {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+			err = errTooManyFailures
+		} else {
+			s.answerFailures.fail(addr, now)
+		}
 	}
+	s.answerFailed(w, r, isJSON, err)
 	return false
 }
 
 // answerFailed answers a failed request: a bad token (the service's
-// EUNAUTHORIZED, or ENOTFOUND for a member not called up) counts against
-// the client's limit and is errBadLink, 404 in JSON and as a page; other
-// errors keep their status.
+// EUNAUTHORIZED, or ENOTFOUND for a member not called up) is errBadLink,
+// 404 in JSON and as a page; other errors keep their status.
 func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON bool, err error) {
 	code := muster.ErrorCode(err)
 	if code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-		s.answerFailures.fail(clientAddr(r), s.Now())
 		err = errBadLink
 	} else if code == muster.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)

@@ -240,51 +240,96 @@ func TestAnswerCrossOrigin(t *testing.T) {
 	})
 }
 
+// TestAnswerRateLimit: bad tokens count against the client's address and
+// a flood of them gets 429; a good token is checked first and never
+// limited, so that members sharing a proxy's address with a guesser still
+// answer. The kit page shares the limit.
 func TestAnswerRateLimit(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := newCallUpEnv(t, db)
+		e.s.Kits = db
 		id := e.createCallUp(callUpBody(set("channels", []string{"paper"})))
-		g1 := e.responsePath(id, "G1")
-		const guesser, member = "203.0.113.9", "198.51.100.20"
+		g1, b1 := e.responsePath(id, "G1"), e.responsePath(id, "B1")
+		// Behind a TLS proxy every request comes from the proxy's address.
+		const proxy = "203.0.113.9"
 		for i := range answerBurst {
-			if rec := e.answerRequest("GET", forge(g1), guesser, "", ""); rec.Code != 404 {
+			if rec := e.answerRequest("GET", forge(g1), proxy, "", ""); rec.Code != 404 {
 				t.Fatalf("guess %d: %d, want 404", i+1, rec.Code)
 			}
 		}
-		// Over the limit, even a good token waits, and nothing is stored.
-		rec := e.answerRequest("POST", g1, guesser, jsonType, `{"answer":"yes"}`)
-		// The message names the wait that Retry-After gives: one refill.
+		// Over the limit, bad tokens wait; the message names the wait
+		// that Retry-After gives: one refill.
 		refill := strconv.Itoa(int(answerRefill / time.Second))
 		wait := "Wait " + refill + " seconds and try again."
+		rec := e.answerRequest("POST", forge(g1), proxy, jsonType, `{"answer":"yes"}`)
 		if rec.Code != 429 || rec.Header().Get("Retry-After") != refill || !strings.Contains(rec.Body.String(), `"code":"rate_limited"`) ||
 			!strings.Contains(rec.Body.String(), wait) {
 			t.Errorf("over the limit, JSON: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
 		}
-		page := e.answerRequest("GET", g1, guesser, "", "")
+		page := e.answerRequest("GET", forge(g1), proxy, "", "")
 		wantPage(t, page, 429, "Too many wrong answer links", wait)
 		if page.Header().Get("Retry-After") != refill {
 			t.Errorf("page over the limit: Retry-After %q, want %s", page.Header().Get("Retry-After"), refill)
 		}
-		kit := e.answerRequest("GET", "/k/"+strings.Repeat("a", 26), guesser, "", "")
+		for _, bad := range []string{"", strings.Repeat("a", maxTokenLen+1)} {
+			if rec := e.answerRequest("GET", "/r/x"+bad, proxy, "", ""); rec.Code != 429 {
+				t.Errorf("malformed token over the limit: %d, want 429", rec.Code)
+			}
+		}
+		kit := e.answerRequest("GET", "/k/"+strings.Repeat("a", 26), proxy, "", "")
 		if kit.Code != 429 || kit.Header().Get("Retry-After") != refill || !strings.Contains(kit.Body.String(), wait) {
 			t.Errorf("kit page over the limit: %d %q\n%s", kit.Code, kit.Header().Get("Retry-After"), kit.Body)
 		}
-		if rd := e.readiness(id); rd.Yes != 0 {
-			t.Errorf("an answer over the limit was stored: %+v", rd)
+		// The members' good links, from the same address, are not limited,
+		// and do not refill the guesser's allowance.
+		if rec := e.answerRequest("GET", g1, proxy, "", ""); rec.Code != 200 {
+			t.Errorf("good link over the limit, page: %d, want 200", rec.Code)
 		}
-		// Another address is not affected; successes do not count.
 		for range answerBurst + 2 {
-			if rec := e.answerRequest("POST", g1, member, jsonType, `{"answer":"yes"}`); rec.Code != 200 {
-				t.Fatalf("member: %d %s", rec.Code, rec.Body)
+			if rec := e.answerRequest("POST", g1, proxy, jsonType, `{"answer":"yes"}`); rec.Code != 200 {
+				t.Fatalf("good link over the limit, JSON: %d %s", rec.Code, rec.Body)
 			}
+		}
+		wantPage(t, e.answerRequest("POST", b1, proxy, formType, "answer=no&reason=ill"), 200, "Your answer is recorded")
+		if rd := e.readiness(id); rd.Yes != 1 || rd.No != 1 {
+			t.Errorf("readiness %+v, want G1 yes and B1 no", rd)
+		}
+		if rec := e.answerRequest("GET", forge(g1), proxy, "", ""); rec.Code != 429 {
+			t.Errorf("bad token after good ones: %d, want 429", rec.Code)
 		}
 		// Time refills the allowance.
 		now := sqldbtest.Now
 		e.s.Now = func() time.Time { return now.Add(answerRefill) }
-		if rec := e.answerRequest("GET", g1, guesser, "", ""); rec.Code != 200 {
-			t.Errorf("after %v: %d, want 200", answerRefill, rec.Code)
+		if rec := e.answerRequest("GET", forge(g1), proxy, "", ""); rec.Code != 404 {
+			t.Errorf("bad token after %v: %d, want 404", answerRefill, rec.Code)
 		}
 	})
+}
+
+// TestKitRateLimit: bad kit links count against the client's address; a
+// good one is checked first and never limited.
+func TestKitRateLimit(t *testing.T) {
+	db := sqldbtest.Open(t, "sqlite")
+	e := newCallUpEnv(t, db)
+	e.s.Kits = db
+	token, err := db.KitLink(sqldbtest.System(), "G1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const proxy = "203.0.113.9"
+	for i := range answerBurst {
+		if rec := e.answerRequest("GET", forge("/k/"+token), proxy, "", ""); rec.Code != 404 {
+			t.Fatalf("guess %d: %d, want 404", i+1, rec.Code)
+		}
+	}
+	if rec := e.answerRequest("POST", forge("/k/"+token), proxy, formType, "check=1"); rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("bad kit link over the limit: %d %q, want 429 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	for range answerBurst + 2 {
+		if rec := e.answerRequest("GET", "/k/"+token, proxy, "", ""); rec.Code != 200 {
+			t.Fatalf("good kit link over the limit: %d\n%s", rec.Code, rec.Body)
+		}
+	}
 }
 
 func TestFailureLimiter(t *testing.T) {

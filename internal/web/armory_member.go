@@ -12,8 +12,9 @@ import (
 // The member's armory page, /k/{token}: what they hold with its receipts,
 // and during a check campaign a form to confirm each serial or report it
 // missing. Like the answer page (answer.go) it needs no login and no
-// script; the token is the credential, and bad tokens count against the
-// client's failure limit shared with the answer page.
+// script; the token is the credential, its signature checked first: bad
+// tokens count against the client's failure limit shared with the answer
+// page, good ones are never limited.
 
 // errBadKitLink is what the holder of a bad kit token is told.
 var errBadKitLink = muster.Errorf(muster.EUNAUTHORIZED,
@@ -30,10 +31,10 @@ type kitView struct {
 // kitPage answers GET /k/{token}.
 func (s *Server) kitPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !s.kitAllowed(w, r) {
+	if !s.kitToken(w, r, token) {
 		return
 	}
-	k, err := s.findKit(r, token)
+	k, err := s.Kits.KitPage(r.Context(), token)
 	if err != nil {
 		s.kitFailed(w, r, err)
 		return
@@ -46,14 +47,14 @@ func (s *Server) kitPage(w http.ResponseWriter, r *http.Request) {
 // answers 200 with the page only once the confirmation is stored.
 func (s *Server) kitSubmit(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !s.kitAllowed(w, r) {
+	if !s.kitToken(w, r, token) {
 		return
 	}
 	if err := s.parseFormOnly(w, r); err != nil {
 		s.kitFailed(w, r, err)
 		return
 	}
-	k, err := s.findKit(r, token)
+	k, err := s.Kits.KitPage(r.Context(), token)
 	if err != nil {
 		s.kitFailed(w, r, err)
 		return
@@ -88,7 +89,7 @@ func (s *Server) kitSubmit(w http.ResponseWriter, r *http.Request) {
 		s.kitFailed(w, r, err)
 		return
 	}
-	if v.Kit, err = s.findKit(r, token); err != nil {
+	if v.Kit, err = s.Kits.KitPage(r.Context(), token); err != nil {
 		s.kitFailed(w, r, err)
 		return
 	}
@@ -112,33 +113,38 @@ func kitProblem(err error) string {
 	return "A serial number you typed is not valid: letters, digits, '-', '.', '/' or '_', at most 32."
 }
 
-// findKit returns what the token's holder sees; a token that cannot be
-// one is refused without asking the service.
-func (s *Server) findKit(r *http.Request, token string) (*muster.MemberKit, error) {
-	if token == "" || len(token) > maxTokenLen {
-		return nil, errBadKitLink
+// kitToken answers and returns false unless the token is a kit link
+// muster signed, checked without a database read: a bad one counts against
+// the client's failure limit (shared with the answer page) and is a 404
+// page, or 429 once the client is over the limit; a good one is never
+// limited.
+func (s *Server) kitToken(w http.ResponseWriter, r *http.Request, token string) bool {
+	var err error = errBadKitLink
+	if token != "" && len(token) <= maxTokenLen {
+		err = s.Kits.CheckKitToken(r.Context(), token)
 	}
-	return s.Kits.KitPage(r.Context(), token)
-}
-
-// kitAllowed answers 429 and returns false when the client is over the
-// failure limit.
-func (s *Server) kitAllowed(w http.ResponseWriter, r *http.Request) bool {
-	if s.answerFailures.allow(clientAddr(r), s.Now()) {
+	if err == nil {
 		return true
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
-	s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})
+	if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
+		addr, now := clientAddr(r), s.Now()
+		if !s.answerFailures.allow(addr, now) {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+			s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})
+			return false
+		}
+		s.answerFailures.fail(addr, now)
+	}
+	s.kitFailed(w, r, err)
 	return false
 }
 
-// kitFailed answers a failed request: a bad token counts against the
-// client's limit and is a 404 page; internal errors are logged, never shown.
+// kitFailed answers a failed request: a bad token is a 404 page; internal
+// errors are logged, never shown.
 func (s *Server) kitFailed(w http.ResponseWriter, r *http.Request, err error) {
 	code := muster.ErrorCode(err)
 	status := statusFor(err)
 	if code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-		s.answerFailures.fail(clientAddr(r), s.Now())
 		err, status = errBadKitLink, http.StatusNotFound
 	} else if code == muster.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)

@@ -88,21 +88,14 @@ func (s *Server) pushUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// pushAllowed answers and returns false when push is off, the token cannot
-// be one, or the client is over its failure limit.
+// pushAllowed answers and returns false when push is off or the token is
+// not one muster signed (see answerToken).
 func (s *Server) pushAllowed(w http.ResponseWriter, r *http.Request) bool {
 	if s.Push == nil || s.PushKey == "" {
 		s.apiError(w, r, errPushOff)
 		return false
 	}
-	if !s.answerAllowed(w, r, true) {
-		return false
-	}
-	if token := r.PathValue("token"); token == "" || len(token) > maxTokenLen {
-		s.answerFailed(w, r, true, errBadLink)
-		return false
-	}
-	return true
+	return s.answerToken(w, r, r.PathValue("token"), true)
 }
 
 // decodeKey reads a key in base64url, with or without padding.

@@ -152,8 +152,12 @@ func TestPushSubscribe(t *testing.T) {
 		for range answerBurst {
 			e.answerRequest("POST", forge(g1)+"/push", guesser, jsonType, good)
 		}
-		if rec := e.answerRequest("POST", g1+"/push", guesser, jsonType, good); rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
-			t.Errorf("subscribe after %d forged tokens: %d, want 429 with Retry-After", answerBurst, rec.Code)
+		if rec := e.answerRequest("POST", forge(g1)+"/push", guesser, jsonType, good); rec.Code != 429 || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("forged token after %d more: %d, want 429 with Retry-After", answerBurst, rec.Code)
+		}
+		// A good token is never limited.
+		if rec := e.answerRequest("POST", g1+"/push", guesser, jsonType, good); rec.Code != 201 {
+			t.Errorf("subscribe with a good token from the guesser's address: %d, want 201", rec.Code)
 		}
 	})
 }
