@@ -195,7 +195,6 @@ func (s *Server) apiCallUpNotices(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")
 		h.Set("Content-Disposition", `attachment; filename="callup-`+strconv.FormatInt(id, 10)+`-notices.csv"`)
-		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
 		cw.Write([]string{"service_number", "name", "channel", "response_url"})
 	}

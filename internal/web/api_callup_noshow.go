@@ -59,7 +59,6 @@ func (s *Server) apiNoShows(w http.ResponseWriter, r *http.Request) {
 	start := func() {
 		name := "callup-" + strconv.FormatInt(id, 10) + "-noshows"
 		h := w.Header()
-		h.Set("Cache-Control", "no-store")
 		if asCSV {
 			h.Set("Content-Type", "text/csv; charset=utf-8")
 			h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)

@@ -71,7 +71,6 @@ func (s *Server) apiCallUpStream(w http.ResponseWriter, r *http.Request) {
 	rc.SetWriteDeadline(time.Time{}) // the stream outlives any server write timeout
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, "retry: "+strconv.Itoa(streamRetryMs)+"\n\n")

@@ -47,7 +47,6 @@ func (s *Server) apiExportMembers(w http.ResponseWriter, r *http.Request) {
 		name += "." + format
 		h := w.Header()
 		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		h.Set("Cache-Control", "no-store")
 		if format == "csv" {
 			h.Set("Content-Type", "text/csv; charset=utf-8")
 			enc = &csvEncoder{rostercsv.NewMemberWriter(w)}

@@ -44,7 +44,6 @@ func (s *Server) reportUnit(r *http.Request, unit string) (string, error) {
 // name.csv: the header row, then the rows.
 func (s *Server) writeReportCSV(w http.ResponseWriter, r *http.Request, name string, header []string, rows [][]string) {
 	h := w.Header()
-	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	cw := csv.NewWriter(w)

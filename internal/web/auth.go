@@ -12,9 +12,13 @@ import (
 const sessionCookie = "muster_session"
 
 // apiAuth admits requests that carry a valid bearer token, or a session
-// cookie from the web UI, and puts the actor in the request context.
+// cookie from the web UI, and puts the actor in the request context. Every
+// API answer is Cache-Control: no-store, errors included: the API serves
+// personal data and members' credentials (response and kit links). A
+// handler whose answer may be kept (the iCalendar feed) sets its own.
 func (s *Server) apiAuth(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		ctx := r.Context()
 		var actor *muster.Actor
 		var err error

@@ -46,7 +46,9 @@ func (s *Server) pageCallUpPrint(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store") // every member's response link
 	w.Write(buf.Bytes())
 }
 
