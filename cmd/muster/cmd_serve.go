@@ -63,6 +63,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	srv.SecureCookies = !*insecure
 	srv.PublicURL = strings.TrimSuffix(*publicURL, "/")
+	if *insecure && strings.HasPrefix(srv.PublicURL, "https://") {
+		logger.Warn("-insecure-cookies with an https -public-url: session cookies would also go over plain HTTP; " +
+			"use -insecure-cookies only to test over plain http")
+	}
 	srv.Stopping = ctx.Done() // shutdown begins when ctx is done; it ends the event streams
 	srv.SMS = web.SMSHooks{Key: e.getenv("MUSTER_SMS_KEY"), Receipts: db}
 	push, err := delivery.webPush(ctx, db, srv.PublicURL, logger)

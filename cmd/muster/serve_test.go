@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -74,5 +75,41 @@ func TestServeDemo(t *testing.T) {
 	srv.wait(t)
 	if after := h.snapshot(); after != before {
 		t.Errorf("a second serve -demo changed the force:\n%s", diffLines(before, after))
+	}
+}
+
+// TestServeTLSProxy: with an https -public-url, serve sends
+// Strict-Transport-Security on every response, and warns at start when
+// -insecure-cookies is given too; with plain http it does neither.
+func TestServeTLSProxy(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "muster.db")
+	const warning = "-insecure-cookies with an https -public-url"
+	for _, c := range []struct {
+		args []string
+		hsts string
+		warn bool
+	}{
+		{[]string{"-public-url", "https://muster.example", "-insecure-cookies"}, "max-age=31536000", true},
+		{[]string{"-public-url", "https://muster.example"}, "max-age=31536000", false},
+		{[]string{"-insecure-cookies"}, "", false},
+	} {
+		srv, url := startServe(t, dir, append([]string{"-db", db}, c.args...)...)
+		for _, path := range []string{"healthz", "login"} {
+			resp, err := http.Get(url + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Strict-Transport-Security"); got != c.hsts {
+				t.Errorf("serve %v: GET /%s: Strict-Transport-Security %q, want %q", c.args, path, got, c.hsts)
+			}
+		}
+		srv.signal(t, syscall.SIGTERM)
+		srv.wait(t)
+		if got := strings.Contains(srv.stderr.String(), warning); got != c.warn {
+			t.Errorf("serve %v: warned %v, want %v\nstderr:\n%s", c.args, got, c.warn, srv.stderr)
+		}
 	}
 }

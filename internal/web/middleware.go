@@ -101,12 +101,21 @@ func (s *Server) observe(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'self'"
 
+// hstsPolicy is the Strict-Transport-Security of a muster served over
+// HTTPS: a year, for the public URL's host alone.
+const hstsPolicy = "max-age=31536000"
+
 // securityHeaders sets the headers that keep browsers strict with every
 // response: no MIME sniffing, no referrer to other sites, no framing, and
-// a content security policy.
-func securityHeaders(next http.Handler) http.Handler {
+// a content security policy; with hsts (the public URL is https), HTTPS
+// only for a year, even when a TLS proxy in front speaks plain HTTP to
+// muster.
+func securityHeaders(next http.Handler, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", hstsPolicy)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -90,6 +90,23 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestHSTS: with an https public URL every response tells browsers to use
+// HTTPS only, for a year; without one (plain http), none does.
+func TestHSTS(t *testing.T) {
+	for public, want := range map[string]string{"https://muster.example": "max-age=31536000", "http://muster.example": "", "": ""} {
+		s := newBareServer(t, nil)
+		s.PublicURL = public
+		h := s.Handler()
+		for _, path := range []string{"/healthz", "/login", "/api/v1/units", "/static/muster.css", "/no/such/page"} {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			if got := rec.Header().Get("Strict-Transport-Security"); got != want {
+				t.Errorf("public URL %q, GET %s: Strict-Transport-Security %q, want %q", public, path, got, want)
+			}
+		}
+	}
+}
+
 func TestStatusWriterFlush(t *testing.T) {
 	rec := httptest.NewRecorder()
 	sw := &statusWriter{ResponseWriter: rec}

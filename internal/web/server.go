@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/muster-force/muster"
@@ -51,14 +52,17 @@ type Server struct {
 	Logger *slog.Logger
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
-	// SecureCookies marks cookies Secure; on unless muster serves plain
-	// HTTP on a loopback address.
+	// SecureCookies marks cookies Secure, so that browsers send them over
+	// HTTPS only. NewServer turns it on; `serve -insecure-cookies` turns it
+	// off, for testing over plain HTTP from another host (browsers send
+	// Secure cookies to http://localhost anyway).
 	SecureCookies bool
 	// MaxImportBytes bounds an uploaded CSV file.
 	MaxImportBytes int64
 	// PublicURL is the base of the response links in notices, such as
 	// "https://muster.example"; when empty, it is taken from the request's
-	// Host with the http scheme.
+	// Host with the http scheme. When it is https, every response carries
+	// Strict-Transport-Security.
 	PublicURL string
 	// Stopping, once closed, ends the readiness event streams: a graceful
 	// http.Server.Shutdown waits for requests and would wait for them.
@@ -106,5 +110,5 @@ func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.observe(securityHeaders(mux)))
+	return s.recoverPanics(s.observe(securityHeaders(mux, strings.HasPrefix(s.PublicURL, "https://"))))
 }
