@@ -126,12 +126,13 @@ func securityHeaders(next http.Handler, hsts bool) http.Handler {
 }
 
 // secretPaths are the path prefixes whose next segment is a secret: a
-// member's response token and a calendar feed's secret.
-var secretPaths = []string{"/r/", "/calendar/"}
+// member's response token, a calendar feed's secret and a member's kit
+// token.
+var secretPaths = []string{"/r/", calendarPath, kitPath}
 
 // loggedPath is the request's path as logs may show it, with the secret
 // segment of a secretPaths path replaced: whoever reads the logs must not
-// be able to answer for a member or follow a feed.
+// be able to answer for a member, follow a feed or confirm a member's kit.
 func loggedPath(r *http.Request) string {
 	p := r.URL.Path
 	for _, prefix := range secretPaths {

@@ -119,7 +119,7 @@ func TestStatusWriterFlush(t *testing.T) {
 }
 
 // TestLoggedPathHidesSecrets: request logs, even at debug level, never
-// carry a response token or a calendar feed's secret.
+// carry a response token, a calendar feed's secret or a kit token.
 func TestLoggedPathHidesSecrets(t *testing.T) {
 	var log bytes.Buffer
 	s := newBareServer(t, &log)
@@ -129,6 +129,7 @@ func TestLoggedPathHidesSecrets(t *testing.T) {
 		"/r/AbCdEfGhIjKlMnOpQrStUvWxYz":      "/r/SECRET",
 		"/r/AbCdEfGhIjKlMnOpQrStUvWxYz/push": "/r/SECRET/push",
 		"/calendar/0123456789abcdef.ics":     "/calendar/SECRET.ics",
+		"/k/AbCdEfGhIjKlMnOpQrStUvWxYz":      "/k/SECRET",
 		"/api/v1/units/GOM":                  "/api/v1/units/GOM",
 	} {
 		log.Reset()
