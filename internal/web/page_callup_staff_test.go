@@ -62,6 +62,14 @@ func TestPageSelectionTemplatesNoShows(t *testing.T) {
 		// Save as a template, and start a new call-up from it.
 		wantPage(t, c.follow(c.post(board+"/template", c.withToken(url.Values{"name": {"winter"}, "report_within": {"3h"}}))), 200, "Saved as template winter.")
 		wantPage(t, c.follow(c.post(board+"/template", c.withToken(url.Values{"name": {"winter"}, "report_within": {"3h"}}))), 200, "The template was not saved.")
+		// Refused like every other form: 403, nothing saved.
+		clerk := e.signedIn("clerk", muster.RoleClerk, "TD")
+		for _, who := range []*uiClient{viewer, clerk} {
+			wantPage(t, who.post(board+"/template", who.withToken(url.Values{"name": {"spring"}, "report_within": {"3h"}})), http.StatusForbidden)
+		}
+		if _, err := db.FindCallUpTemplate(sqldbtest.System(), "spring"); muster.ErrorCode(err) != muster.ENOTFOUND {
+			t.Errorf("a refused save stored the template: %v", err)
+		}
 		wantPage(t, c.get("/callups/new"), 200, `href="/callups/new?template=winter"`)
 		wantPage(t, c.get("/callups/new?template=winter"), 200, `value="Exercise Winter Oak"`, `value="2026-11-23T12:30"`,
 			`name="channel" value="sms" checked`, `name="channel" value="paper" checked`)

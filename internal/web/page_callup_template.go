@@ -38,7 +38,9 @@ func callUpFields(c *muster.CallUp) (json.RawMessage, error) {
 }
 
 // pageCallUpSaveTemplate saves the call-up as a template named in the
-// form, with its report-within time, and redirects back to the call-up.
+// form, with its report-within time, and redirects back to the call-up;
+// a bad name or time, or a name taken, is said there. An actor who may not
+// save templates gets 403, as from every other form.
 func (s *Server) pageCallUpSaveTemplate(w http.ResponseWriter, r *http.Request) {
 	if err := s.parseForm(w, r); err != nil {
 		s.pageError(w, r, err)
@@ -68,7 +70,7 @@ func (s *Server) pageCallUpSaveTemplate(w http.ResponseWriter, r *http.Request) 
 	switch muster.ErrorCode(err) {
 	case "":
 		s.redirectWithFlash(w, r, back, "Saved as template "+name+".")
-	case muster.EINVALID, muster.ECONFLICT, muster.EFORBIDDEN:
+	case muster.EINVALID, muster.ECONFLICT:
 		s.redirectWithFlash(w, r, back, "The template was not saved. "+muster.ErrorMessage(err))
 	default:
 		s.pageError(w, r, err)
