@@ -18,6 +18,9 @@ import (
 	"github.com/muster-force/muster/internal/web"
 )
 
+// serveSynopsis is the usage line of serve.
+const serveSynopsis = "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-trusted-proxies LIST] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI] [-expiry-leads DAYS,...]"
+
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs, dsn := newFlags("serve", e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -25,9 +28,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	members := fs.Int("demo-members", demoMembers, "members in the demo force")
 	publicURL := fs.String("public-url", "", "base URL of the response links in notices, e.g. https://muster.example (default: the request's host, over http)")
 	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP to hosts other than localhost (unsafe)")
+	proxies := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For gives the client's address, e.g. 127.0.0.1 or 10.0.0.0/8, joined by commas")
 	delivery := addDeliveryFlags(fs)
 	expiryLeads := fs.String("expiry-leads", "60,14", "days before a qualification expires to remind its holder and their commanders, joined by commas")
-	if err := parse(fs, args, "serve [-db DB] [-addr ADDR] [-demo] [-public-url URL] [-smtp HOST:PORT] [-sms-gateway URL | -smpp HOST:PORT -smpp-system-id ID] [-push-subject URI] [-expiry-leads DAYS,...]", 0, 0); err != nil {
+	if err := parse(fs, args, serveSynopsis, 0, 0); err != nil {
 		return err
 	}
 	if path := e.getenv("MUSTER_CPUPROFILE"); path != "" {
@@ -39,6 +43,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if err := checkPublicURL(*publicURL); err != nil {
 		return err
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usagef(fs, serveSynopsis, "-trusted-proxies: %v", err)
 	}
 	leads, err := parseLeads(*expiryLeads)
 	if err != nil {
@@ -62,6 +70,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	srv.SecureCookies = !*insecure
+	srv.TrustedProxies = trusted
 	srv.PublicURL = strings.TrimSuffix(*publicURL, "/")
 	if *insecure && strings.HasPrefix(srv.PublicURL, "https://") {
 		logger.Warn("-insecure-cookies with an https -public-url: session cookies would also go over plain HTTP; " +

@@ -55,6 +55,8 @@ func TestExitStatus(t *testing.T) {
 		{name: "import without FILE", args: []string{"import", "units"}, code: 2, stderr: "muster import units: missing FILE"},
 		{name: "empty -db", args: []string{"export", "members", "-db", ""}, code: 2, stderr: "muster export members: -db: must not be empty"},
 		{name: "empty -db for migrate", args: []string{"migrate", "-db="}, code: 2, stderr: "muster migrate: -db: must not be empty"},
+		{name: "serve with a bad -trusted-proxies", args: []string{"serve", "-trusted-proxies", "127.0.0.1,proxy.example"}, code: 2,
+			stderr: "muster serve: -trusted-proxies: \"proxy.example\" is not an IP address or CIDR prefix"},
 		{name: "backup to stdout", args: []string{"backup", "-"}, code: 2, stderr: "muster backup: FILE: backup writes a file; give its path, not -"},
 		{name: "callup without FILE", args: []string{"callup", "create"}, code: 2, stderr: "muster callup create: missing FILE (or -template NAME)"},
 		{name: "token with unknown role", args: []string{"token", "create", "-role", "god", "-unit", "TD"}, code: 2,

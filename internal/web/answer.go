@@ -187,7 +187,7 @@ func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, token strin
 		return true
 	}
 	if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-		addr, now := clientAddr(r), s.Now()
+		addr, now := s.clientAddr(r), s.Now()
 		if !s.answerFailures.allow(addr, now) {
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 			err = errTooManyFailures

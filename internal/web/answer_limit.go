@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -98,14 +96,4 @@ func (l *failureLimiter) fail(addr string, now time.Time) {
 	}
 	b.tokens = max(0, l.level(b, now)-1)
 	b.at = now
-}
-
-// clientAddr returns the IP address of the request's peer. muster does not
-// trust X-Forwarded-For: behind a proxy, every client shares its address.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -127,7 +127,7 @@ func (s *Server) kitToken(w http.ResponseWriter, r *http.Request, token string) 
 		return true
 	}
 	if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-		addr, now := clientAddr(r), s.Now()
+		addr, now := s.clientAddr(r), s.Now()
 		if !s.answerFailures.allow(addr, now) {
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 			s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})

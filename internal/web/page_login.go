@@ -49,7 +49,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	data := loginView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: localPath(r.PostFormValue("next"))}
 	code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
 	ctx := r.Context()
-	addr, now := clientAddr(r), s.Now()
+	addr, now := s.clientAddr(r), s.Now()
 	var u *muster.User
 	var err error
 	if wait := s.loginFailures.wait(addr, now); wait > 0 {
@@ -75,7 +75,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.Logger.Info("sign-in refused", "login", data.Login, "remote", r.RemoteAddr, "code", muster.ErrorCode(err))
+	s.Logger.Info("sign-in refused", "login", data.Login, "remote", s.clientAddr(r), "code", muster.ErrorCode(err))
 	setRetryAfter(w, err)
 	s.render(w, r, statusFor(err), "login", &view{Title: "Sign in", Data: data})
 }

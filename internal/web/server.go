@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -64,6 +65,9 @@ type Server struct {
 	// Host with the http scheme. When it is https, every response carries
 	// Strict-Transport-Security.
 	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
+	// the client's address (clientAddr); none by default.
+	TrustedProxies []netip.Prefix
 	// Stopping, once closed, ends the readiness event streams: a graceful
 	// http.Server.Shutdown waits for requests and would wait for them.
 	Stopping <-chan struct{}
