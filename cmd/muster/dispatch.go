@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/escalate"
@@ -39,7 +40,9 @@ func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
 // no provider configured still passes drills and fails real deliveries
 // for good, saying what to configure; paper notices are printed by staff,
 // not dispatched. With -smpp it binds to the SMS centre first; closeSMS
-// ends that connection, after the dispatcher has stopped.
+// ends that connection, after the dispatcher has stopped. Every channel
+// writes times in the server's time zone (time.Local, from TZ), as the web
+// pages show them.
 func (f *deliveryFlags) dispatcher(ctx context.Context, db *sqldb.DB, e *env, baseURL string, push *notify.WebPush, logger *slog.Logger) (d *notify.Dispatcher, closeSMS func(), err error) {
 	channels := []notify.Channel{notify.Unconfigured(muster.ChannelPush)}
 	if push != nil {
@@ -50,7 +53,7 @@ func (f *deliveryFlags) dispatcher(ctx context.Context, db *sqldb.DB, e *env, ba
 		if err != nil {
 			return nil, nil, &usageError{fmt.Sprintf("muster serve: -smtp-from %q is not an e-mail address", *f.smtpFrom)}
 		}
-		channels = append(channels, &notify.Email{Addr: *f.smtp, From: *from, Username: *f.smtpUser, Password: e.getenv("MUSTER_SMTP_PASSWORD")})
+		channels = append(channels, &notify.Email{Addr: *f.smtp, From: *from, Username: *f.smtpUser, Password: e.getenv("MUSTER_SMTP_PASSWORD"), Location: time.Local})
 	} else {
 		channels = append(channels, notify.Unconfigured(muster.ChannelEmail))
 	}
@@ -59,7 +62,7 @@ func (f *deliveryFlags) dispatcher(ctx context.Context, db *sqldb.DB, e *env, ba
 	case *f.smsGateway != "" && *f.smpp.addr != "":
 		return nil, nil, &usageError{"muster serve: -sms-gateway and -smpp both send SMS; give one of them"}
 	case *f.smsGateway != "":
-		channels = append(channels, &notify.SMSGateway{URL: *f.smsGateway, Key: e.getenv("MUSTER_SMS_KEY")})
+		channels = append(channels, &notify.SMSGateway{URL: *f.smsGateway, Key: e.getenv("MUSTER_SMS_KEY"), Location: time.Local})
 	case *f.smpp.addr != "":
 		sms, err := f.smpp.start(ctx, db, e, logger)
 		if err != nil {
@@ -97,7 +100,7 @@ func (f *deliveryFlags) webPush(ctx context.Context, db *sqldb.DB, publicURL str
 	if err != nil {
 		return nil, err
 	}
-	return &notify.WebPush{Subscriptions: db, Key: key, Subject: subject}, nil
+	return &notify.WebPush{Subscriptions: db, Key: key, Subject: subject, Location: time.Local}, nil
 }
 
 // validPushSubject accepts "mailto:" and an e-mail address, or an https

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/muster-force/muster/internal/notify"
 	"github.com/muster-force/muster/internal/sqldb"
@@ -43,7 +44,7 @@ func (f smppFlags) start(ctx context.Context, db *sqldb.DB, e *env, logger *slog
 		return nil, &usageError{fmt.Sprintf("muster serve: -smpp-source %q is longer than the 11 characters of an alphanumeric sender", *f.source)}
 	}
 	s := &notify.SMPP{Addr: *f.addr, SystemID: *f.systemID, Password: e.getenv("MUSTER_SMPP_PASSWORD"), SystemType: *f.systemType,
-		Source: *f.source, Rate: *f.rate, Window: *f.window, Receipts: db, Replies: db, Logger: logger}
+		Source: *f.source, Rate: *f.rate, Window: *f.window, Receipts: db, Replies: db, Logger: logger, Location: time.Local}
 	if err := s.Start(ctx); err != nil {
 		return nil, fmt.Errorf("muster serve: %w", err)
 	}

@@ -15,7 +15,8 @@ import (
 // TestServeDispatchesSMS runs the dispatcher inside serve: a real call-up
 // over SMS reaches a recording HTTP gateway once per active member with a
 // phone, each text carrying a response link under -public-url; a drill
-// reaches nobody outside muster.
+// reaches nobody outside muster. The texts give the report-by time in the
+// server's time zone (TZ), as the web pages do.
 func TestServeDispatchesSMS(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -44,13 +45,18 @@ func TestServeDispatchesSMS(t *testing.T) {
 	h.ok("", "import", "units", testdata("units.csv"))
 	h.ok("", "import", "members", testdata("members.csv"))
 	token := strings.TrimSpace(h.ok("", "token", "create", "-role", "commander", "-unit", "TD"))
-	c := startChild(t, h.dir, []string{"MUSTER_SMS_KEY=sms-secret"}, nil,
+	minsk, err := time.LoadLocation("Europe/Minsk")
+	if err != nil {
+		t.Fatal(err) // Debian's tzdata, which postgresql depends on
+	}
+	reportBy := time.Now().Add(3 * time.Hour).Truncate(time.Minute)
+	c := startChild(t, h.dir, []string{"MUSTER_SMS_KEY=sms-secret", "TZ=Europe/Minsk"}, nil,
 		"serve", "-addr", "127.0.0.1:0", "-db", h.dsn, "-public-url", "https://muster.example", "-sms-gateway", gateway.URL)
 	base := c.waitStdout(t, runningAt)[1]
 
 	create := func(drill bool) int {
 		body := `{"title":"Flood","kind":"emergency","unit":"TD","filter":{"status":["active"],"qualifications":[]},` +
-			`"message":"Report now.","assembly_point":"Depot","report_by":"` + time.Now().Add(3*time.Hour).UTC().Format(time.RFC3339) +
+			`"message":"Report now.","assembly_point":"Depot","report_by":"` + reportBy.UTC().Format(time.RFC3339) +
 			`","channels":["sms"],"drill":` + map[bool]string{true: "true", false: "false"}[drill] + `}`
 		req, _ := http.NewRequest("POST", base+"api/v1/callups", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -85,6 +91,9 @@ func TestServeDispatchesSMS(t *testing.T) {
 	for _, text := range got {
 		if !strings.Contains(text, "https://muster.example/r/") {
 			t.Errorf("text without a response link: %q", text)
+		}
+		if local := "by " + reportBy.In(minsk).Format("02.01 15:04"); !strings.Contains(text, local) {
+			t.Errorf("text %q does not say %q, the report-by time in Minsk", text, local)
 		}
 	}
 	c.signal(t, syscall.SIGTERM)
