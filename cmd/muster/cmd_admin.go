@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -81,10 +80,9 @@ func cmdUserCreate(ctx context.Context, e *env, args []string) error {
 	if err := checkRole(fs, synopsis, *role); err != nil {
 		return err
 	}
-	password, err := bufio.NewReader(e.stdin).ReadString('\n')
-	password = strings.TrimRight(password, "\r\n")
-	if password == "" {
-		return fmt.Errorf("no password on standard input")
+	password, err := readPassword(e)
+	if err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

@@ -22,13 +22,9 @@ func cmdUserPassword(ctx context.Context, e *env, args []string) error {
 		return usagef(fs, synopsis, "missing LOGIN")
 	}
 	login := fs.Arg(0)
-	password, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read the password from standard input: %w", err)
-	}
-	password = strings.TrimRight(password, "\r\n")
-	if password == "" {
-		return fmt.Errorf("no password on standard input")
+	password, err := readPassword(e)
+	if err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -40,4 +36,18 @@ func cmdUserPassword(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "user %s: password changed, sessions ended\n", login)
 	return nil
+}
+
+// readPassword reads a password from the first line of stdin, so that it
+// shows neither in the process list nor in the shell's history.
+func readPassword(e *env) (string, error) {
+	password, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password from standard input: %w", err)
+	}
+	password = strings.TrimRight(password, "\r\n")
+	if password == "" {
+		return "", errors.New("no password on standard input")
+	}
+	return password, nil
 }
