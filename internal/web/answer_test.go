@@ -65,6 +65,20 @@ func mpBody(t *testing.T, fields ...string) string {
 	return b.String()
 }
 
+// TestAnswerPageZone: the answer page gives the report-by time in the
+// server's zone, as the SMS and e-mail notices do.
+func TestAnswerPageZone(t *testing.T) {
+	minsk, err := time.LoadLocation("Europe/Minsk")
+	if err != nil {
+		t.Fatal(err) // Debian's tzdata, which postgresql depends on
+	}
+	e := newCallUpEnv(t, sqldbtest.Open(t, "sqlite"))
+	e.s.Zone = minsk
+	id := e.createCallUp(callUpBody(set("channels", []string{"paper"})))
+	rec := e.answerRequest("GET", e.responsePath(id, "G1"), "198.51.100.7", "", "")
+	wantPage(t, rec, 200, "2026-11-24 12:30 +03", "!09:30 UTC")
+}
+
 func TestAnswerPage(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := newCallUpEnv(t, db)

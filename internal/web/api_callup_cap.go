@@ -31,7 +31,7 @@ func (s *Server) apiCallUpCAP(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	doc, err := cap.Alert(c, cap.Options{Sender: s.capSender(r), UnitName: u.Name, SentAt: c.CreatedAt})
+	doc, err := cap.Alert(c, cap.Options{Sender: s.capSender(r), UnitName: u.Name, SentAt: c.CreatedAt, Location: s.Zone})
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -45,6 +45,7 @@ func newTestServer(t *testing.T, db *sqldb.DB) *testServer {
 		t.Fatal(err)
 	}
 	srv.Now = func() time.Time { return sqldbtest.Now }
+	srv.Zone = time.UTC
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("server log:\n%s", logBuf.String())

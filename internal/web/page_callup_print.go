@@ -42,7 +42,7 @@ func (s *Server) pageCallUpPrint(w http.ResponseWriter, r *http.Request) {
 	// Rendered whole before the first byte, so that a failure is an error
 	// page rather than half a stack of notices.
 	var buf bytes.Buffer
-	if err := s.paper.Write(&buf, c, unitName, notices, nil); err != nil {
+	if err := s.paper.Write(&buf, c, unitName, notices, s.Zone); err != nil {
 		s.pageError(w, r, err)
 		return
 	}

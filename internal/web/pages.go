@@ -29,12 +29,12 @@ type pages struct {
 
 // parsePages parses every page template with the layout. Any error fails
 // start-up, so a broken template never reaches a user.
-func parsePages() (*pages, error) {
+func parsePages(zone func() *time.Location) (*pages, error) {
 	version, err := staticVersion()
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
 	}
-	base, err := template.New("").Funcs(templateFuncs(version)).
+	base, err := template.New("").Funcs(templateFuncs(version, zone)).
 		ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
@@ -169,14 +169,14 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 func (s *Server) today() muster.Date { return muster.DateOf(s.Now()) }
 
 // templateFuncs are the helpers templates may call; version is appended to
-// static links.
-func templateFuncs(version string) template.FuncMap {
+// static links, and zone gives the time zone "when" writes times in.
+func templateFuncs(version string, zone func() *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"static": func(name string) string { return "/static/" + name + "?v=" + version },
 		"num":    formatNumber,
 		"bytes":  formatBytes,
 		"join":   strings.Join,
-		"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"when":   func(t time.Time) string { return t.In(zone()).Format("2006-01-02 15:04 MST") },
 	}
 }
 

@@ -44,6 +44,7 @@ func newUIEnv(t *testing.T, db *sqldb.DB) *uiEnv {
 		t.Fatal(err)
 	}
 	s.Now = func() time.Time { return sqldbtest.Now }
+	s.Zone = time.UTC // whatever the machine's zone, the pages' times read as the tests expect
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("server log:\n%s", log.String())

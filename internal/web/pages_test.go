@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/sqldb"
@@ -13,7 +14,7 @@ import (
 )
 
 func TestParsePages(t *testing.T) {
-	p, err := parsePages()
+	p, err := parsePages(func() *time.Location { return time.UTC })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,6 +53,10 @@ type Server struct {
 	Logger *slog.Logger
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Zone is the time zone of the times pages, printed notices and CAP
+	// documents show: NewServer sets the server's (time.Local, from TZ),
+	// which the notices sent by SMS, e-mail and push use too.
+	Zone *time.Location
 	// SecureCookies marks cookies Secure, so that browsers send them over
 	// HTTPS only. NewServer turns it on; `serve -insecure-cookies` turns it
 	// off, for testing over plain HTTP from another host (browsers send
@@ -95,10 +99,10 @@ type Server struct {
 
 // NewServer returns a server over the services.
 func NewServer(svc Services, logger *slog.Logger) (*Server, error) {
-	s := &Server{Services: svc, Logger: logger, Now: time.Now, SecureCookies: true, MaxImportBytes: 512 << 20,
+	s := &Server{Services: svc, Logger: logger, Now: time.Now, Zone: time.Local, SecureCookies: true, MaxImportBytes: 512 << 20,
 		metrics: newMetrics(svc.AnswerStats), crossOrigin: http.NewCrossOriginProtection(),
 		answerFailures: newFailureLimiter(answerBurst, answerRefill), loginFailures: newFailureLimiter(loginBurst, loginRefill)}
-	p, err := parsePages()
+	p, err := parsePages(func() *time.Location { return s.Zone })
 	if err != nil {
 		return nil, err
 	}
