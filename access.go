@@ -2,6 +2,7 @@ package muster
 
 import (
 	"context"
+	"regexp"
 	"time"
 )
 
@@ -129,6 +130,41 @@ type User struct {
 	Phone string `json:"phone"`
 }
 
+// loginPattern is the form of a staff login.
+var loginPattern = regexp.MustCompile(`^[a-z0-9._-]{3,64}$`)
+
+// ValidLogin reports whether s has the form of a staff login.
+func ValidLogin(s string) bool { return loginPattern.MatchString(s) }
+
+// Validate checks a new user's fields, returning an EINVALID error with
+// one detail per bad field.
+func (u *User) Validate() error {
+	var details []ErrorDetail
+	if !ValidLogin(u.Login) {
+		details = append(details, ErrorDetail{Field: "login", Message: "must be 3–64 of a–z, 0–9, '.', '_' or '-'"})
+	}
+	if p := lineProblem(u.Name, 200, true); p != "" {
+		details = append(details, ErrorDetail{Field: "name", Message: p})
+	}
+	details = append(details, grantDetails(u.Role, u.Unit)...)
+	if len(details) > 0 {
+		return &Error{Code: EINVALID, Message: "invalid user: " + details[0].String(), Details: details}
+	}
+	return nil
+}
+
+// grantDetails are the problems of a user's or a token's role and unit.
+func grantDetails(role Role, unit string) []ErrorDetail {
+	var details []ErrorDetail
+	if !role.Valid() {
+		details = append(details, ErrorDetail{Field: "role", Message: "not a known role"})
+	}
+	if unit == "" {
+		details = append(details, ErrorDetail{Field: "unit", Message: "required"})
+	}
+	return details
+}
+
 // UserContact is a staff user's contact data; an empty field has none.
 type UserContact struct {
 	Email string `json:"email"`
@@ -154,6 +190,20 @@ type Token struct {
 	CreatedAt  time.Time `json:"created_at"`
 	LastUsedAt time.Time `json:"last_used_at"`
 	Revoked    bool      `json:"revoked"`
+}
+
+// Validate checks a new token's fields, returning an EINVALID error with
+// one detail per bad field.
+func (t *Token) Validate() error {
+	var details []ErrorDetail
+	if p := lineProblem(t.Name, 100, true); p != "" {
+		details = append(details, ErrorDetail{Field: "name", Message: p})
+	}
+	details = append(details, grantDetails(t.Role, t.Unit)...)
+	if len(details) > 0 {
+		return &Error{Code: EINVALID, Message: "invalid token: " + details[0].String(), Details: details}
+	}
+	return nil
 }
 
 // AccessService manages staff users, their sessions and API tokens.

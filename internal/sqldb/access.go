@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,8 +35,6 @@ const (
 	sessionPrefix    = "mss_"
 	tokenPrefix      = "mst_"
 )
-
-var loginPattern = regexp.MustCompile(`^[a-z0-9._-]{3,64}$`)
 
 func errWrongLogin() error {
 	return muster.Errorf(muster.EUNAUTHORIZED, "Wrong login or password.")
@@ -97,7 +94,7 @@ func checkGrant(ctx context.Context, q querier, a *muster.Actor, role muster.Rol
 // password does not open unlimited guessing of codes.
 func (db *DB) Authenticate(ctx context.Context, login, password, totpCode string) (*muster.User, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
-	if !loginPattern.MatchString(login) {
+	if !muster.ValidLogin(login) {
 		secret.EqualizeTiming(password)
 		return nil, errWrongLogin()
 	}

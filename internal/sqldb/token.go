@@ -36,14 +36,8 @@ func errBadToken() error {
 // which is stored only as its SHA-256 and appears in no audit entry.
 func (db *DB) CreateToken(ctx context.Context, t *muster.Token) (string, error) {
 	t.Name = strings.TrimSpace(t.Name)
-	if t.Name == "" || len(t.Name) > 100 {
-		return "", muster.Errorf(muster.EINVALID, "invalid token: name: required, at most 100 bytes")
-	}
-	if !t.Role.Valid() {
-		return "", muster.Errorf(muster.EINVALID, "invalid token: role: not a known role")
-	}
-	if t.Unit == "" {
-		return "", muster.Errorf(muster.EINVALID, "invalid token: unit: required")
+	if err := t.Validate(); err != nil {
+		return "", err
 	}
 	sec := secret.NewToken(tokenPrefix)
 	err := db.writeTx(ctx, func(tx *Tx) error {

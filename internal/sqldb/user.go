@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/muster-force/muster"
 	"github.com/muster-force/muster/internal/secret"
@@ -41,32 +40,11 @@ func findUserRow(ctx context.Context, q querier, cond string, arg any) (*userRow
 	return scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` WHERE `+cond, arg))
 }
 
-// validateUser checks the fields a caller sets on a new user.
-func validateUser(u *muster.User) error {
-	var details []muster.ErrorDetail
-	if !loginPattern.MatchString(u.Login) {
-		details = append(details, muster.ErrorDetail{Field: "login", Message: "must be 3–64 of a–z, 0–9, '.', '_' or '-'"})
-	}
-	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
-		details = append(details, muster.ErrorDetail{Field: "name", Message: "required, at most 200 bytes"})
-	}
-	if !u.Role.Valid() {
-		details = append(details, muster.ErrorDetail{Field: "role", Message: "not a known role"})
-	}
-	if u.Unit == "" {
-		details = append(details, muster.ErrorDetail{Field: "unit", Message: "required"})
-	}
-	if len(details) > 0 {
-		return &muster.Error{Code: muster.EINVALID, Message: "invalid user: " + details[0].String(), Details: details}
-	}
-	return nil
-}
-
 // CreateUser creates a staff user bound to a unit in the actor's subtree,
 // with a role the actor holds every permission of. The audit entry holds
 // the user's public fields only.
 func (db *DB) CreateUser(ctx context.Context, u *muster.User, password string) error {
-	if err := validateUser(u); err != nil {
+	if err := u.Validate(); err != nil {
 		return err
 	}
 	if err := checkPassword(password); err != nil {
