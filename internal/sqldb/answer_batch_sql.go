@@ -196,7 +196,7 @@ func refuseClosed(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 				return err
 			default:
 				if end := parseTime(reportBy).Add(answerGrace); tx.now.After(end) {
-					problem = muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", end.Format("2006-01-02 15:04 MST"))
+					problem = muster.Errorf(muster.ECONFLICT, "This call-up closed for answers on %s.", tx.db.clock(end))
 				}
 			}
 			problems[q.callupID] = problem

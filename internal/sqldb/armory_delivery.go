@@ -47,14 +47,14 @@ func (tx *Tx) queueArmoryDelivery(ctx context.Context, memberID int64, purpose m
 // queueReceipt queues the receipt of an issue, the ledger entry e.
 func (tx *Tx) queueReceipt(ctx context.Context, memberID int64, typeName string, e *muster.LedgerEntry) error {
 	text := fmt.Sprintf("%s %s was issued to you from armory %s on %s (receipt no. %d).",
-		typeName, e.Serial, e.FromArmory, e.At.UTC().Format("2006-01-02 15:04 UTC"), e.Seq)
+		typeName, e.Serial, e.FromArmory, tx.db.clock(e.At), e.Seq)
 	return tx.queueArmoryDelivery(ctx, memberID, muster.PurposeReceipt, text)
 }
 
 // queueCheckRequests queues a request to confirm to every holder the
 // campaign counts.
 func (tx *Tx) queueCheckRequests(ctx context.Context, c *checkRow) error {
-	text := fmt.Sprintf("Armory check of %s: confirm the items you hold by %s.", c.Unit, c.Deadline.UTC().Format("2006-01-02 15:04 UTC"))
+	text := fmt.Sprintf("Armory check of %s: confirm the items you hold by %s.", c.Unit, tx.db.clock(c.Deadline))
 	if c.Note != "" {
 		text += " " + c.Note
 	}

@@ -74,7 +74,7 @@ func (db *DB) NoShows(ctx context.Context, id int64, unit string, fn func(*muste
 	}
 	if now := db.now(); now.Before(c.ReportBy) {
 		return muster.Errorf(muster.ECONFLICT, "The no-show list is made after the report-by time (%s); until then the readiness board shows who has not answered.",
-			c.ReportBy.Format("2006-01-02 15:04 MST"))
+			db.clock(c.ReportBy))
 	}
 	var w where
 	w.add("cm.callup_id = ?", id)

@@ -34,6 +34,10 @@ type DB struct {
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Zone is the time zone of the times in the messages muster writes
+	// (a desk's "arrived at", an armory check's deadline): Open sets the
+	// server's (time.Local, from TZ), as serve's pages and notices use.
+	Zone *time.Location
 	// Logger receives internal errors and slow operations.
 	Logger *slog.Logger
 }
@@ -45,7 +49,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if dsn == "" {
 		return nil, muster.Errorf(muster.EINVALID, "no database given")
 	}
-	db := &DB{dsn: dsn, Now: time.Now, Logger: slog.Default()}
+	db := &DB{dsn: dsn, Now: time.Now, Zone: time.Local, Logger: slog.Default()}
 	var err error
 	if IsPostgres(dsn) {
 		db.dialect = postgres
@@ -108,6 +112,9 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) now() time.Time {
 	return db.Now().UTC().Truncate(time.Microsecond)
 }
+
+// clock writes t for a message to people, in db.Zone.
+func (db *DB) clock(t time.Time) string { return t.In(db.Zone).Format("2006-01-02 15:04 MST") }
 
 // today returns the current calendar date (UTC).
 func (db *DB) today() muster.Date {

@@ -89,7 +89,7 @@ func (db *DB) HandOutKit(ctx context.Context, id int64, in muster.KitInput) erro
 		}
 		switch {
 		case returned != "":
-			return fieldError(muster.ECONFLICT, "item", "%s returned the %s at %s; kit is handed out once per exercise", r.ServiceNumber, in.Item, clock(returned))
+			return fieldError(muster.ECONFLICT, "item", "%s returned the %s at %s; kit is handed out once per exercise", r.ServiceNumber, in.Item, tx.db.clock(parseTime(returned)))
 		case q <= 0:
 			return fieldError(muster.ECONFLICT, "item", "%s already has all %d of %s due", r.ServiceNumber, k.per, in.Item)
 		case had+q > k.per:

@@ -118,7 +118,7 @@ func (db *DB) AssignLodging(ctx context.Context, id int64, in muster.LodgingInpu
 				if in.Unit != "" {
 					continue // a unit's bed is for those still here
 				}
-				details = append(details, muster.ErrorDetail{Field: "service_numbers", Message: fmt.Sprintf("%s departed at %s and needs no bed", r.ServiceNumber, clock(r.departedAt))})
+				details = append(details, muster.ErrorDetail{Field: "service_numbers", Message: fmt.Sprintf("%s departed at %s and needs no bed", r.ServiceNumber, tx.db.clock(parseTime(r.departedAt)))})
 				continue
 			}
 			ids, numbers = append(ids, r.memberID), append(numbers, r.ServiceNumber)

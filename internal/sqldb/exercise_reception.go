@@ -65,9 +65,6 @@ func (r *receptionRow) arrival() *muster.Arrival {
 		ArrivedBy: r.arrivedBy, DepartedAt: parseTime(r.departedAt), DepartedBy: r.departedBy}
 }
 
-// clock formats a time for a message at the desk.
-func clock(s string) string { return parseTime(s).Format("2006-01-02 15:04 UTC") }
-
 // Arrive records a participant's arrival and checks the member in on the
 // call-up that summoned them, through CheckIn, in one transaction.
 func (db *DB) Arrive(ctx context.Context, id int64, in muster.ArrivalInput) (*muster.Arrival, error) {
@@ -86,7 +83,7 @@ func (db *DB) Arrive(ctx context.Context, id int64, in muster.ArrivalInput) (*mu
 		if r.arrivedAt != "" && r.departedAt == "" {
 			out = r.arrival()
 			out.CallUp, out.Already = r.CallUp, true
-			out.Message = fmt.Sprintf("%s %s already arrived at %s.", r.ServiceNumber, r.Name, clock(r.arrivedAt))
+			out.Message = fmt.Sprintf("%s %s already arrived at %s.", r.ServiceNumber, r.Name, tx.db.clock(parseTime(r.arrivedAt)))
 			return nil
 		}
 		before := r.arrival()
@@ -102,9 +99,9 @@ func (db *DB) Arrive(ctx context.Context, id int64, in muster.ArrivalInput) (*mu
 		}
 		out = r.arrival()
 		out.CallUp = r.CallUp
-		out.Message = fmt.Sprintf("%s %s arrived at %s.", r.ServiceNumber, r.Name, clock(r.arrivedAt))
+		out.Message = fmt.Sprintf("%s %s arrived at %s.", r.ServiceNumber, r.Name, tx.db.clock(parseTime(r.arrivedAt)))
 		if before != nil {
-			out.Message = fmt.Sprintf("%s %s is back at %s (left at %s).", r.ServiceNumber, r.Name, clock(r.arrivedAt), before.DepartedAt.Format("2006-01-02 15:04 UTC"))
+			out.Message = fmt.Sprintf("%s %s is back at %s (left at %s).", r.ServiceNumber, r.Name, tx.db.clock(parseTime(r.arrivedAt)), tx.db.clock(before.DepartedAt))
 		}
 		return tx.audit(ctx, "exercise.arrive", "exercise_participant", r.key(), before, out)
 	})
@@ -128,7 +125,7 @@ func (db *DB) Depart(ctx context.Context, id int64, in muster.ArrivalInput) (*mu
 		case r.departedAt != "":
 			out = r.arrival()
 			out.Already = true
-			out.Message = fmt.Sprintf("%s %s already departed at %s.", r.ServiceNumber, r.Name, clock(r.departedAt))
+			out.Message = fmt.Sprintf("%s %s already departed at %s.", r.ServiceNumber, r.Name, tx.db.clock(parseTime(r.departedAt)))
 			return nil
 		}
 		before := map[string]any{"arrival": r.arrival(), "site": r.siteID}
@@ -138,7 +135,7 @@ func (db *DB) Depart(ctx context.Context, id int64, in muster.ArrivalInput) (*mu
 			return fmt.Errorf("depart: %w", err)
 		}
 		out = r.arrival()
-		out.Message = fmt.Sprintf("%s %s departed at %s.", r.ServiceNumber, r.Name, clock(r.departedAt))
+		out.Message = fmt.Sprintf("%s %s departed at %s.", r.ServiceNumber, r.Name, tx.db.clock(parseTime(r.departedAt)))
 		return tx.audit(ctx, "exercise.depart", "exercise_participant", r.key(), before, map[string]any{"arrival": out, "site": nil})
 	})
 	return out, err

@@ -58,6 +58,17 @@ func TestArrivalDesk(t *testing.T) {
 		if err != nil || !again.Already || !again.ArrivedAt.Equal(a.ArrivedAt) || !strings.Contains(again.Message, "already arrived at 2027-01-08 07:42 UTC") {
 			t.Fatalf("second scan = %+v, %v", again, err)
 		}
+		// The desk's messages give times in the server's zone.
+		minsk, err := time.LoadLocation("Europe/Minsk")
+		if err != nil {
+			t.Fatal(err) // Debian's tzdata, which postgresql depends on
+		}
+		db.Zone = minsk
+		again, err = db.Arrive(clerk, e.ID, muster.ArrivalInput{ServiceNumber: "G1"})
+		if err != nil || !strings.Contains(again.Message, "already arrived at 2027-01-08 10:42 +03") {
+			t.Fatalf("second scan in Minsk = %+v, %v", again, err)
+		}
+		db.Zone = time.UTC
 
 		// A member who does not take part, a notice of another call-up,
 		// someone outside the clerk's subtree, a viewer: refused, nothing changed.

@@ -33,6 +33,7 @@ func Open(t testing.TB, dialect string) *sqldb.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.Now = func() time.Time { return Now }
+	db.Zone = time.UTC // messages read the same on any machine
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
