@@ -56,7 +56,7 @@ func EmailSubject(d muster.Delivery) string {
 // EmailBody returns the plain-text body of the delivery's e-mail.
 func EmailBody(d muster.Delivery, loc *time.Location) string {
 	if d.Purpose.Staff() {
-		return staffEmailBody(d)
+		return staffEmailBody(d, loc)
 	}
 	if d.Purpose.Armory() {
 		return armoryEmailBody(d)

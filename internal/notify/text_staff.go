@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/muster-force/muster"
 )
@@ -27,7 +28,7 @@ func staffSubject(d muster.Delivery) string {
 // staffEmailBody is the e-mail's plain-text body, bounded in size: a
 // digest lists at most muster.DigestLines counts and muster.DigestSoonest
 // members.
-func staffEmailBody(d muster.Delivery) string {
+func staffEmailBody(d muster.Delivery, loc *time.Location) string {
 	var b strings.Builder
 	switch {
 	case d.Digest != nil:
@@ -50,7 +51,7 @@ func staffEmailBody(d muster.Delivery) string {
 	case d.Escalation != nil:
 		e := d.Escalation
 		fmt.Fprintf(&b, "Armory check %d of %s closed at its deadline, %s, with %d discrepancies still open: they are escalated to you.\n\n",
-			e.Check, e.Unit, e.Deadline.UTC().Format("2006-01-02 15:04 UTC"), e.Escalated)
+			e.Check, e.Unit, reportBy(e.Deadline, loc, "2006-01-02 15:04 MST"), e.Escalated)
 		fmt.Fprintf(&b, "Review and resolve them:\n%s\n", d.ResponseURL)
 	}
 	fmt.Fprintf(&b, "\nThis message is for %s.\n", d.Name)

@@ -54,4 +54,11 @@ func TestStaffTexts(t *testing.T) {
 	if body := notify.EmailBody(escalated, nil); !strings.Contains(body, "2026-11-26 09:30 UTC, with 4 discrepancies still open") || !strings.Contains(body, link+"armory-checks/12") {
 		t.Errorf("escalation e-mail:\n%s", body)
 	}
+	minsk, err := time.LoadLocation("Europe/Minsk")
+	if err != nil {
+		t.Fatal(err) // Debian's tzdata, which postgresql depends on
+	}
+	if body := notify.EmailBody(escalated, minsk); !strings.Contains(body, "2026-11-26 12:30 +03, with 4 discrepancies") {
+		t.Errorf("escalation e-mail in Minsk:\n%s", body)
+	}
 }
