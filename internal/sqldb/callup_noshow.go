@@ -87,7 +87,7 @@ func (db *DB) NoShows(ctx context.Context, id int64, unit string, fn func(*muste
 		if err := checkScope(ctx, db.read, muster.ActorFrom(ctx), u.ID, "Unit "+unit); err != nil {
 			return err
 		}
-		if in, err := inScope(ctx, db.read, &muster.Actor{UnitID: c.UnitID}, u.ID); err != nil {
+		if in, err := withinUnit(ctx, db.read, c.UnitID, u.ID); err != nil {
 			return err
 		} else if !in {
 			return fieldError(muster.EINVALID, "unit", "%s is outside the call-up's unit %s", unit, c.Unit)

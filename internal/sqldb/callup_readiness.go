@@ -26,8 +26,7 @@ func (db *DB) Readiness(ctx context.Context, id int64, unit string, depth int) (
 	}
 	root := units[0]
 	if root.ID != c.UnitID {
-		// The call-up's subtree, tested as the scope of an actor bound to it.
-		in, err := inScope(ctx, db.read, &muster.Actor{UnitID: c.UnitID}, root.ID)
+		in, err := withinUnit(ctx, db.read, c.UnitID, root.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -106,9 +105,7 @@ func (db *DB) readinessCallUp(ctx context.Context, id int64, unit string) (*must
 		}
 		return c, unit, nil
 	}
-	// The actor's unit, tested against the call-up's subtree as the scope
-	// of an actor bound to the call-up's unit.
-	inside, err := inScope(ctx, db.read, &muster.Actor{UnitID: c.UnitID}, a.UnitID)
+	inside, err := withinUnit(ctx, db.read, c.UnitID, a.UnitID)
 	if err != nil {
 		return nil, "", err
 	}
