@@ -186,16 +186,30 @@ func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, token strin
 	if err == nil {
 		return true
 	}
-	if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-		addr, now := s.clientAddr(r), s.Now()
-		if !s.answerFailures.allow(addr, now) {
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
-			err = errTooManyFailures
-		} else {
-			s.answerFailures.fail(addr, now)
-		}
+	if badLink(err) && s.overLinkLimit(w, r) {
+		err = errTooManyFailures
 	}
 	s.answerFailed(w, r, isJSON, err)
+	return false
+}
+
+// badLink reports whether err refuses a link itself: a token that is not
+// one muster signed (EUNAUTHORIZED) or names nothing (ENOTFOUND).
+func badLink(err error) bool {
+	code := muster.ErrorCode(err)
+	return code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND
+}
+
+// overLinkLimit counts a bad answer or kit link against the client's
+// failure limit. When the client is over the limit already it counts
+// nothing, sets Retry-After and reports true: the caller answers 429.
+func (s *Server) overLinkLimit(w http.ResponseWriter, r *http.Request) bool {
+	addr, now := s.clientAddr(r), s.Now()
+	if !s.answerFailures.allow(addr, now) {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+		return true
+	}
+	s.answerFailures.fail(addr, now)
 	return false
 }
 
@@ -203,10 +217,9 @@ func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, token strin
 // EUNAUTHORIZED, or ENOTFOUND for a member not called up) is errBadLink,
 // 404 in JSON and as a page; other errors keep their status.
 func (s *Server) answerFailed(w http.ResponseWriter, r *http.Request, isJSON bool, err error) {
-	code := muster.ErrorCode(err)
-	if code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
+	if badLink(err) {
 		err = errBadLink
-	} else if code == muster.EINTERNAL {
+	} else if muster.ErrorCode(err) == muster.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)
 	}
 	if isJSON {

@@ -126,14 +126,9 @@ func (s *Server) kitToken(w http.ResponseWriter, r *http.Request, token string) 
 	if err == nil {
 		return true
 	}
-	if code := muster.ErrorCode(err); code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
-		addr, now := s.clientAddr(r), s.Now()
-		if !s.answerFailures.allow(addr, now) {
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
-			s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})
-			return false
-		}
-		s.answerFailures.fail(addr, now)
+	if badLink(err) && s.overLinkLimit(w, r) {
+		s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})
+		return false
 	}
 	s.kitFailed(w, r, err)
 	return false
@@ -142,11 +137,10 @@ func (s *Server) kitToken(w http.ResponseWriter, r *http.Request, token string) 
 // kitFailed answers a failed request: a bad token is a 404 page; internal
 // errors are logged, never shown.
 func (s *Server) kitFailed(w http.ResponseWriter, r *http.Request, err error) {
-	code := muster.ErrorCode(err)
 	status := statusFor(err)
-	if code == muster.EUNAUTHORIZED || code == muster.ENOTFOUND {
+	if badLink(err) {
 		err, status = errBadKitLink, http.StatusNotFound
-	} else if code == muster.EINTERNAL {
+	} else if muster.ErrorCode(err) == muster.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", loggedPath(r), "err", err)
 	}
 	s.renderKit(w, r, status, &kitView{Error: muster.ErrorMessage(err)})
