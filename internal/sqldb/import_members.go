@@ -15,10 +15,7 @@ var requiredToCreate = []string{"family_name", "given_name", "birth_date", "unit
 
 // ImportMembers upserts the members of src, all or nothing.
 func (db *DB) ImportMembers(ctx context.Context, src muster.MemberSource, opt muster.ImportOptions) (*muster.ImportResult, error) {
-	present := map[string]bool{}
-	for _, c := range src.Columns() {
-		present[c] = true
-	}
+	present := columnsOf(src.Columns())
 	res := &muster.ImportResult{}
 	err := db.bulkWriteTx(ctx, func(tx *Tx) error {
 		if err := require(tx.actor, muster.PermWriteRoster); err != nil {
@@ -95,7 +92,7 @@ func (db *DB) analyzeAfterImport(ctx context.Context, res *muster.ImportResult) 
 type memberImport struct {
 	tx       *Tx
 	w        *memberWriter
-	present  map[string]bool
+	present  fileColumns
 	res      *muster.ImportResult
 	problems problems
 	seen     lineSet
@@ -208,11 +205,7 @@ func (imp *memberImport) row(ctx context.Context, rec *muster.MemberRecord, befo
 	}
 	after := m
 	if before == nil {
-		for _, c := range requiredToCreate {
-			if !imp.present[c] {
-				bad = append(bad, muster.ErrorDetail{Field: c, Message: "column missing; it is needed to create member " + m.ServiceNumber})
-			}
-		}
+		bad = append(bad, imp.present.missingToCreate(requiredToCreate, "member "+m.ServiceNumber)...)
 	} else {
 		if !imp.w.refs.units[before.Unit].inScope {
 			bad = append(bad, muster.ErrorDetail{Field: "service_number", Message: "member " + m.ServiceNumber + " belongs to a unit outside yours"})

@@ -19,10 +19,7 @@ var unitRequiredToCreate = []string{"name", "kind"}
 // any order: each is applied once its parent exists. Only the columns of
 // src change on an existing unit.
 func (db *DB) ImportUnits(ctx context.Context, src muster.UnitSource, opt muster.ImportOptions) (*muster.ImportResult, error) {
-	present := map[string]bool{}
-	for _, c := range src.Columns() {
-		present[c] = true
-	}
+	present := columnsOf(src.Columns())
 	var recs []*muster.UnitRecord
 	var probs problems
 	lineOf := map[string]int{}
@@ -105,17 +102,11 @@ func (tx *Tx) unitExists(ctx context.Context, code string) bool {
 
 // upsertUnit creates or updates one unit from an import row; present are
 // the columns of the file.
-func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, present map[string]bool, res *muster.ImportResult) error {
+func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, present fileColumns, res *muster.ImportResult) error {
 	u := rec.Unit
 	before, err := findUnit(ctx, tx, u.Code)
 	if errors.Is(err, sql.ErrNoRows) || muster.ErrorCode(err) == muster.ENOTFOUND {
-		var missing []muster.ErrorDetail
-		for _, c := range unitRequiredToCreate {
-			if !present[c] {
-				missing = append(missing, muster.ErrorDetail{Field: c, Message: "column missing; it is needed to create unit " + u.Code})
-			}
-		}
-		if len(missing) > 0 {
+		if missing := present.missingToCreate(unitRequiredToCreate, "unit "+u.Code); len(missing) > 0 {
 			return &muster.Error{Code: muster.EUNPROCESSABLE, Message: "unit " + u.Code + " cannot be created", Details: missing}
 		}
 		if err := tx.insertUnit(ctx, &u); err != nil {
@@ -144,7 +135,7 @@ func (tx *Tx) upsertUnit(ctx context.Context, rec *muster.UnitRecord, present ma
 
 // unitUpdate returns the update an import row makes: the columns present
 // in the file, taken from u; the others stay as they are.
-func unitUpdate(u *muster.Unit, present map[string]bool) muster.UnitUpdate {
+func unitUpdate(u *muster.Unit, present fileColumns) muster.UnitUpdate {
 	var upd muster.UnitUpdate
 	if present["name"] {
 		upd.Name = &u.Name
