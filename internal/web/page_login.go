@@ -75,7 +75,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.Logger.Info("sign-in refused", "login", data.Login, "remote", s.clientAddr(r), "code", muster.ErrorCode(err))
+	s.Logger.Info("sign-in refused", "login", data.Login, "remote", addr, "code", muster.ErrorCode(err))
 	setRetryAfter(w, err)
 	s.render(w, r, statusFor(err), "login", &view{Title: "Sign in", Data: data})
 }

@@ -55,14 +55,15 @@ type smsReply struct {
 // client address's failure limit (shared with the answer page's); it
 // answers 401 or 429 and returns false when the request may not go on.
 func (s *Server) smsAuthorized(w http.ResponseWriter, r *http.Request) bool {
-	if !s.answerFailures.allow(s.clientAddr(r), s.Now()) {
+	addr, now := s.clientAddr(r), s.Now()
+	if !s.answerFailures.allow(addr, now) {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 		s.apiError(w, r, errTooManyFailures)
 		return false
 	}
 	key, ok := bearerToken(r.Header.Get("Authorization"))
 	if !ok || s.SMS.Key == "" || subtle.ConstantTimeCompare([]byte(key), []byte(s.SMS.Key)) != 1 {
-		s.answerFailures.fail(s.clientAddr(r), s.Now())
+		s.answerFailures.fail(addr, now)
 		s.apiError(w, r, muster.Errorf(muster.EUNAUTHORIZED, "The SMS gateway's key is required: Authorization: Bearer KEY."))
 		return false
 	}
