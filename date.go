@@ -17,16 +17,29 @@ const DateLayout = "2006-01-02"
 // ParseDate parses "YYYY-MM-DD", refusing impossible dates such as
 // 2023-02-30. Its EINVALID error says which, as DateProblem does.
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(DateLayout, s)
-	if err != nil {
-		return Date{}, Errorf(EINVALID, "%q is %s", s, DateProblem(s))
+	if problem := DateProblem(s); problem != "" {
+		return Date{}, Errorf(EINVALID, "%q is %s", s, problem)
 	}
-	return Date{t: t}, nil
+	return NewDate(digits(s[0:4]), time.Month(digits(s[5:7])), digits(s[8:10])), nil
+}
+
+// digits returns the number the ASCII digits of s make.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // DateProblem says why ParseDate refuses s: "not a real date" when s has
 // the form YYYY-MM-DD but names no day (2023-02-30, 2023-13-01), "not a
-// date of the form YYYY-MM-DD" otherwise.
+// date of the form YYYY-MM-DD" otherwise, and "" when s is a date.
 func DateProblem(s string) string {
 	const malformed = "not a date of the form YYYY-MM-DD"
 	if len(s) != len(DateLayout) {
@@ -41,7 +54,11 @@ func DateProblem(s string) string {
 			return malformed
 		}
 	}
-	return "not a real date"
+	m, d := digits(s[5:7]), digits(s[8:10])
+	if m < 1 || m > 12 || d < 1 || d > daysIn(digits(s[0:4]), time.Month(m)) {
+		return "not a real date"
+	}
+	return ""
 }
 
 // DateOf returns the calendar date of t in t's location.
@@ -63,7 +80,13 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.t.Format(DateLayout)
+	y, m, day := d.t.Date()
+	if y < 0 || y > 9999 {
+		return d.t.Format(DateLayout)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return string(b[:])
 }
 
 // Time returns midnight UTC of d.

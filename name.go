@@ -150,14 +150,35 @@ func SearchPrefix(q string) string {
 }
 
 // normalise transliterates s, lower-cases it and collapses white space;
-// keepTrailing keeps one trailing space after non-space text.
+// keepTrailing keeps one trailing space after non-space text. It is
+// strings.Join(strings.Fields(strings.ToLower(Transliterate(s))), " ") in
+// one pass: a lower-cased Cyrillic letter is its Latin spelling in lower
+// case, whatever capitals surround it.
 func normalise(s string, keepTrailing bool) string {
-	t := strings.ToLower(Transliterate(s))
-	key := strings.Join(strings.Fields(t), " ")
-	if keepTrailing && key != "" {
-		if r, _ := utf8.DecodeLastRuneInString(t); unicode.IsSpace(r) {
-			key += " "
+	b := make([]byte, 0, len(s)+len(s)/4)
+	space, prevCyr := false, false // space: white space since the last text
+	for _, r := range s {
+		latin, _, ok := latinOf(r)
+		switch {
+		case prevCyr && !ok && isApostrophe(r):
+			// The Belarusian separating apostrophe: dropped.
+		case !ok && unicode.IsSpace(r):
+			space = true
+		default:
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			if ok {
+				b = append(b, latin...)
+			} else {
+				b = utf8.AppendRune(b, unicode.ToLower(r))
+			}
 		}
+		prevCyr = ok
 	}
-	return key
+	if keepTrailing && space && len(b) > 0 {
+		b = append(b, ' ')
+	}
+	return string(b)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	muster "github.com/muster-force/muster"
@@ -95,4 +96,16 @@ func checkRoundTrip(t *testing.T, members []muster.Member) {
 	if _, err := mr.Next(); err != io.EOF {
 		t.Fatalf("after the last member: %v", err)
 	}
+}
+
+// FuzzTrimSpace checks trimSpace against strings.TrimSpace.
+func FuzzTrimSpace(f *testing.F) {
+	for _, s := range []string{"", " ", "Иван", " Иван\u00a0", "x\t", "\u2003я", "\xffa", "a\xff "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	muster "github.com/muster-force/muster"
@@ -127,7 +128,7 @@ func parseProblem(pe *csv.ParseError) muster.ErrorDetail {
 func (rs *rows) setFields(line int, fields []string, problems []muster.ErrorDetail, bad []bool, set func(c int, v string) []string) []muster.ErrorDetail {
 	for i, v := range fields {
 		c := rs.pos[i]
-		v = strings.TrimSpace(v)
+		v = trimSpace(v)
 		var msgs []string
 		if !utf8.ValidString(v) {
 			msgs = []string{notUTF8}
@@ -140,6 +141,21 @@ func (rs *rows) setFields(line int, fields []string, problems []muster.ErrorDeta
 		}
 	}
 	return problems
+}
+
+// trimSpace is strings.TrimSpace with a fast path for the usual field,
+// which starts and ends with text: it decodes only the first and last
+// characters rather than falling back to a slower scan for non-ASCII text.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // sortProblems puts a row's problems in the order of the table's columns.
