@@ -18,7 +18,6 @@ type bulkInserter struct {
 	maxRows int
 	stmts   map[int]*sql.Stmt   // by row count
 	packed  map[int]*packedStmt // by row count, on SQLite in a bulk transaction
-	values  packedValues        // the values of the packed statement being run
 }
 
 // bulkRows is how many rows one statement carries at most; with 14 columns
@@ -30,67 +29,65 @@ func (tx *Tx) newBulkInserter(table string, columns ...string) *bulkInserter {
 		stmts: map[int]*sql.Stmt{}, packed: map[int]*packedStmt{}}
 }
 
-// insert writes rows, each with one value per column.
-func (b *bulkInserter) insert(ctx context.Context, rows [][]any) error {
-	for len(rows) > 0 {
-		n := min(len(rows), b.maxRows)
+// insert writes the rows of v, each with one value per column.
+func (b *bulkInserter) insert(ctx context.Context, v *packedValues) error {
+	width := len(b.columns)
+	if v.len()%width != 0 {
+		return fmt.Errorf("insert into %s: %d values do not make rows of %d", b.table, v.len(), width)
+	}
+	text := 0
+	for from := 0; from < v.len(); {
+		to := min(v.len(), from+b.maxRows*width)
+		var run packedValues
+		run, text = v.slice(from, to, text)
 		var err error
 		if b.tx.conn != nil {
-			err = b.insertPacked(rows[:n])
+			err = b.insertPacked(&run)
 		} else {
-			err = b.insertArgs(ctx, rows[:n])
+			err = b.insertArgs(ctx, &run)
 		}
 		if err != nil {
 			return fmt.Errorf("insert into %s: %w", b.table, err)
 		}
-		rows = rows[n:]
+		from = to
 	}
 	return nil
 }
 
-// insertArgs inserts rows through database/sql, one argument per value.
-func (b *bulkInserter) insertArgs(ctx context.Context, rows [][]any) error {
-	stmt := b.stmts[len(rows)]
+// insertArgs inserts the rows of run through database/sql, one argument
+// per value.
+func (b *bulkInserter) insertArgs(ctx context.Context, run *packedValues) error {
+	n := run.len() / len(b.columns)
+	stmt := b.stmts[n]
 	if stmt == nil {
 		var err error
-		if stmt, err = b.tx.PrepareContext(ctx, b.query(len(rows))); err != nil {
+		if stmt, err = b.tx.PrepareContext(ctx, b.query(n)); err != nil {
 			return fmt.Errorf("prepare: %w", err)
 		}
-		b.stmts[len(rows)] = stmt
-	}
-	args := make([]any, 0, len(rows)*len(b.columns))
-	for _, r := range rows {
-		args = append(args, r...)
+		b.stmts[n] = stmt
 	}
 	// Without a cancel channel the SQLite driver runs the statement on
 	// this goroutine instead of handing it to a new one and waiting;
 	// a statement of a few hundred rows is short, and the callers check
 	// ctx between batches.
-	_, err := stmt.ExecContext(context.WithoutCancel(ctx), args...)
+	_, err := stmt.ExecContext(context.WithoutCancel(ctx), run.args()...)
 	return err
 }
 
-// insertPacked inserts rows through a packed statement on the bulk
-// transaction's connection.
-func (b *bulkInserter) insertPacked(rows [][]any) error {
+// insertPacked inserts the rows of run through a packed statement on the
+// bulk transaction's connection.
+func (b *bulkInserter) insertPacked(run *packedValues) error {
+	n := run.len() / len(b.columns)
 	return b.tx.conn.Raw(func(driverConn any) error {
-		stmt := b.packed[len(rows)]
+		stmt := b.packed[n]
 		if stmt == nil {
 			var err error
-			if stmt, err = preparePacked(driverConn, b.query(len(rows))); err != nil {
+			if stmt, err = preparePacked(driverConn, b.query(n)); err != nil {
 				return err
 			}
-			b.packed[len(rows)] = stmt
+			b.packed[n] = stmt
 		}
-		b.values.reset()
-		for _, r := range rows {
-			for _, v := range r {
-				if err := b.values.add(v); err != nil {
-					return err
-				}
-			}
-		}
-		return stmt.exec(&b.values)
+		return stmt.exec(run)
 	})
 }
 

@@ -122,6 +122,9 @@ type memberWriter struct {
 	stmt    map[string]*sql.Stmt
 	members *bulkInserter
 	quals   *bulkInserter
+	// memberRows and qualRows are the rows of the next inserts, kept
+	// between them for their memory.
+	memberRows, qualRows packedValues
 }
 
 var memberStatements = map[string]string{
@@ -177,8 +180,8 @@ func (w *memberWriter) createKeyed(ctx context.Context, members []*muster.Member
 		return err
 	}
 	now := formatTime(w.tx.now)
-	rows := make([][]any, len(members))
-	var quals [][]any
+	w.memberRows.reset()
+	w.qualRows.reset()
 	for i, m := range members {
 		m.ID, m.CreatedAt, m.UpdatedAt = ids[i], w.tx.now, w.tx.now
 		var key string
@@ -187,17 +190,30 @@ func (w *memberWriter) createKeyed(ctx context.Context, members []*muster.Member
 		} else {
 			key = muster.SearchKey(m.FamilyName, m.GivenName)
 		}
-		rows[i] = []any{m.ID, m.ServiceNumber, m.FamilyName, m.GivenName, key,
-			m.BirthDate.String(), m.UnitID, m.Position, string(m.Status), m.Phone, m.Email, m.Employer, now, now}
-		quals = w.appendQualifications(quals, m)
+		r := &w.memberRows
+		r.integer(m.ID)
+		r.str(m.ServiceNumber)
+		r.str(m.FamilyName)
+		r.str(m.GivenName)
+		r.str(key)
+		r.str(m.BirthDate.String())
+		r.integer(m.UnitID)
+		r.str(m.Position)
+		r.str(string(m.Status))
+		r.str(m.Phone)
+		r.str(m.Email)
+		r.str(m.Employer)
+		r.str(now)
+		r.str(now)
+		w.appendQualifications(&w.qualRows, m)
 	}
-	if err := w.members.insert(ctx, rows); err != nil {
+	if err := w.members.insert(ctx, &w.memberRows); err != nil {
 		if isUniqueViolation(err) {
 			return muster.Errorf(muster.ECONFLICT, "A member with this service number already exists.")
 		}
 		return err
 	}
-	if err := w.quals.insert(ctx, quals); err != nil {
+	if err := w.quals.insert(ctx, &w.qualRows); err != nil {
 		return err
 	}
 	for _, m := range members {
@@ -232,7 +248,9 @@ func (w *memberWriter) update(ctx context.Context, before, after *muster.Member)
 		if _, err := w.stmt["deleteQuals"].ExecContext(ctx, after.ID); err != nil {
 			return false, err
 		}
-		if err := w.quals.insert(ctx, w.appendQualifications(nil, after)); err != nil {
+		w.qualRows.reset()
+		w.appendQualifications(&w.qualRows, after)
+		if err := w.quals.insert(ctx, &w.qualRows); err != nil {
 			return false, err
 		}
 	}
@@ -269,15 +287,13 @@ func (w *memberWriter) recordStatus(ctx context.Context, before, after *muster.M
 }
 
 // appendQualifications appends the member_qualifications rows of m.
-func (w *memberWriter) appendQualifications(rows [][]any, m *muster.Member) [][]any {
+func (w *memberWriter) appendQualifications(rows *packedValues, m *muster.Member) {
 	for _, q := range m.Qualifications {
-		expires := noExpiry
-		if !q.Expires.IsZero() {
-			expires = q.Expires.String()
-		}
-		rows = append(rows, []any{m.ID, w.refs.quals[q.Code], expires, m.UnitID})
+		rows.integer(m.ID)
+		rows.integer(w.refs.quals[q.Code])
+		rows.str(expiresOn(q.Expires))
+		rows.integer(m.UnitID)
 	}
-	return rows
 }
 
 func (w *memberWriter) writeAssignments(ctx context.Context, m *muster.Member) error {

@@ -10,6 +10,7 @@ extern int sqlite3_prepare_v2(sqlite3*, const char*, int, sqlite3_stmt**, const 
 extern int sqlite3_bind_int64(sqlite3_stmt*, int, long long);
 extern int sqlite3_bind_text(sqlite3_stmt*, int, const char*, int, void(*)(void*));
 extern int sqlite3_bind_null(sqlite3_stmt*, int);
+extern int sqlite3_bind_double(sqlite3_stmt*, int, double);
 extern int sqlite3_step(sqlite3_stmt*);
 extern int sqlite3_reset(sqlite3_stmt*);
 extern int sqlite3_clear_bindings(sqlite3_stmt*);
@@ -20,7 +21,8 @@ extern int sqlite3_extended_errcode(sqlite3*);
 
 // muster_exec_packed binds n values to stmt, steps it once and resets it.
 // kinds[i] is 0 for NULL, 1 for the integer nums[i], 2 for text of nums[i]
-// bytes, the next ones of text. Text is bound without a copy
+// bytes, the next ones of text, 3 for the double whose bits nums[i] holds
+// (the kinds of packedValues). Text is bound without a copy
 // (SQLITE_STATIC), which is safe as the bindings are cleared before the
 // function returns. On failure it returns the extended result code and
 // copies the message into msg.
@@ -34,6 +36,12 @@ static int muster_exec_packed(sqlite3_stmt *stmt, int n, const unsigned char *ki
 		case 1:
 			rc = sqlite3_bind_int64(stmt, i + 1, nums[i]);
 			break;
+		case 3: {
+			double d;
+			memcpy(&d, &nums[i], sizeof d);
+			rc = sqlite3_bind_double(stmt, i + 1, d);
+			break;
+		}
 		default:
 			rc = sqlite3_bind_text(stmt, i + 1, text, (int)nums[i], (void (*)(void *))0);
 			text += nums[i];
@@ -130,33 +138,4 @@ func (s *packedStmt) exec(v *packedValues) error {
 
 func (s *packedStmt) close() {
 	C.sqlite3_finalize(s.stmt)
-}
-
-// packedValues are the values of one run of a packed statement, in order.
-type packedValues struct {
-	kinds []byte  // 0 NULL, 1 integer, 2 text
-	nums  []int64 // the integer, or the text's length in bytes
-	text  []byte  // the texts, one after another
-}
-
-func (v *packedValues) reset() {
-	v.kinds, v.nums, v.text = v.kinds[:0], v.nums[:0], v.text[:0]
-}
-
-// add appends a value: nil, an integer or a string.
-func (v *packedValues) add(value any) error {
-	switch x := value.(type) {
-	case nil:
-		v.kinds, v.nums = append(v.kinds, 0), append(v.nums, 0)
-	case int64:
-		v.kinds, v.nums = append(v.kinds, 1), append(v.nums, x)
-	case int:
-		v.kinds, v.nums = append(v.kinds, 1), append(v.nums, int64(x))
-	case string:
-		v.kinds, v.nums = append(v.kinds, 2), append(v.nums, int64(len(x)))
-		v.text = append(v.text, x...)
-	default:
-		return fmt.Errorf("packed statement: cannot bind a %T", value)
-	}
-	return nil
 }
