@@ -52,6 +52,9 @@ func importFile(ctx context.Context, e *env, args []string, what string) error {
 		return err
 	}
 	defer db.Close()
+	// A command has the database to itself unless a server or another
+	// command has it open; a large import then writes its pages once.
+	db.SoleLoads = true
 	res, err := rostercsv.Import(systemContext(ctx, e), db, what, progress, name, muster.ImportOptions{DryRun: *dry}, muster.Date{})
 	progress.Done()
 	if err != nil {

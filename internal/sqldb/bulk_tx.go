@@ -25,6 +25,10 @@ func (db *DB) bulkWriteTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer conn.Close()
+	if db.SoleLoads {
+		back := db.loadJournal(ctx, conn)
+		defer back()
+	}
 	return db.writeTxWith(ctx, db.now(), func() (*sql.Tx, error) { return beginInMemoryJournal(ctx, conn) }, func(tx *Tx) error {
 		tx.conn = conn
 		return fn(tx)

@@ -33,6 +33,7 @@ import (
 // between two write transactions: it copies the few frames committed since
 // and lets the next commit write the WAL from its start (see restart).
 type checkpointer struct {
+	mu       sync.Mutex // held for a round, and while paused
 	conn     *sql.DB
 	path     string // the database file
 	stop     chan struct{}
@@ -75,7 +76,10 @@ func (c *checkpointer) run(db *DB) {
 			return
 		case <-tick.C:
 		}
-		if err := c.round(context.Background(), db.write); err != nil {
+		c.mu.Lock()
+		err := c.round(context.Background(), db.write)
+		c.mu.Unlock()
+		if err != nil {
 			db.Logger.Warn("checkpoint the SQLite WAL", "err", err)
 		}
 	}
@@ -142,6 +146,19 @@ func syncFile(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// pause waits for the round under way, if any, and closes the
+// checkpointer's connection until resume; no round runs meanwhile.
+func (c *checkpointer) pause() {
+	c.mu.Lock()
+	c.conn.SetMaxIdleConns(0)
+}
+
+// resume lets the rounds run again, on a connection opened when needed.
+func (c *checkpointer) resume() {
+	c.conn.SetMaxIdleConns(1)
+	c.mu.Unlock()
 }
 
 // close stops the checkpointer and closes its connection; calling it

@@ -40,6 +40,11 @@ type DB struct {
 	Zone *time.Location
 	// Logger receives internal errors and slow operations.
 	Logger *slog.Logger
+	// SoleLoads lets a bulk load on SQLite (an import) leave WAL mode when
+	// nothing else has the database open (see loadJournal). Readers would
+	// wait for such a load, so only the command line sets it, never a
+	// server.
+	SoleLoads bool
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,

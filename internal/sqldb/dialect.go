@@ -46,6 +46,9 @@ var sqliteWriterSetup = "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limi
 // the WAL is not cut and regrown at each of the checkpointer's restarts.
 const walSizeLimit = 128 << 20
 
+// sqliteReaders is the size of the SQLite read pool.
+const sqliteReaders = 8
+
 // openSQLite opens a read pool, a one-connection write pool and the
 // checkpointer's one connection on the file.
 func openSQLite(path string) (read, write, checkpoint *sql.DB, err error) {
@@ -65,8 +68,8 @@ func openSQLite(path string) (read, write, checkpoint *sql.DB, err error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 	read = open(strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1)+"&_query_only=true", "")
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	read.SetMaxOpenConns(sqliteReaders)
+	read.SetMaxIdleConns(sqliteReaders)
 	read.SetConnMaxIdleTime(0)
 	read.SetConnMaxLifetime(0)
 	checkpoint = open(strings.Replace(sqlitePragmas, "_txlock=immediate", "_txlock=deferred", 1), sqliteWriterSetup)
