@@ -41,7 +41,14 @@ func (r importResult) print() {
 // writes the CSV, and times both imports.
 func benchImport(ctx context.Context, bin, dir string, n int) (importResult, error) {
 	res := importResult{members: n}
-	dbPath := filepath.Join(dir, "muster.db")
+	dbPath, plain := filepath.Join(dir, "muster.db"), filepath.Join(dir, "plain.db")
+	// Both imports start from nothing: a database of an earlier run would
+	// make muster's an update of every member and the shell's an append.
+	for _, f := range []string{dbPath, dbPath + "-wal", dbPath + "-shm", dbPath + "-journal", plain} {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return res, err
+		}
+	}
 	db, err := sqldb.Open(ctx, dbPath)
 	if err != nil {
 		return res, err
@@ -66,7 +73,6 @@ func benchImport(ctx context.Context, bin, dir string, n int) (importResult, err
 		return res, err
 	}
 	// Baseline: the sqlite3 shell imports the same file into a plain table.
-	plain := filepath.Join(dir, "plain.db")
 	res.loadBefore = loadAverage()
 	start := time.Now()
 	shell := exec.CommandContext(ctx, "sqlite3", plain, ".import --csv "+csvPath+" members")
