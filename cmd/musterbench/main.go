@@ -33,7 +33,7 @@ import (
 func main() {
 	members := flag.Int("members", 1_000_000, "members in the generated roster")
 	pages := flag.Int("pages", 300, "page listings to time")
-	dir := flag.String("dir", "", "work directory (default: a temp dir, removed afterwards)")
+	dir := flag.String("dir", "", "work directory, whose muster.db and plain.db the import part replaces (default: a temp dir, removed afterwards)")
 	parts := flag.String("parts", "import,listing,answers,armory", "the parts to run, comma-separated")
 	conns := flag.Int("conns", 64, "answers: keep-alive connections of the load client")
 	duration := flag.Duration("duration", 10*time.Second, "answers: how long each storm lasts")
