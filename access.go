@@ -147,10 +147,7 @@ func (u *User) Validate() error {
 		details = append(details, ErrorDetail{Field: "name", Message: p})
 	}
 	details = append(details, grantDetails(u.Role, u.Unit)...)
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid user: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("user", details)
 }
 
 // grantDetails are the problems of a user's or a token's role and unit.
@@ -174,10 +171,7 @@ type UserContact struct {
 // Validate checks the e-mail address and the phone number as a member's
 // are checked, returning an EINVALID error with one detail per bad field.
 func (c *UserContact) Validate() error {
-	if details := contactDetails(c.Phone, c.Email); len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid contact: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("contact", contactDetails(c.Phone, c.Email))
 }
 
 // Token is an API token. Its secret is shown once, when it is created, and
@@ -200,10 +194,7 @@ func (t *Token) Validate() error {
 		details = append(details, ErrorDetail{Field: "name", Message: p})
 	}
 	details = append(details, grantDetails(t.Role, t.Unit)...)
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid token: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("token", details)
 }
 
 // AccessService manages staff users, their sessions and API tokens.

@@ -115,10 +115,7 @@ func (c *CallUp) Validate(now time.Time) error {
 		seen[ch] = true
 	}
 	c.validateEscalation(bad)
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid call-up: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("call-up", details)
 }
 
 func oneOf[T comparable](v T, list []T) bool {

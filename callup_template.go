@@ -63,10 +63,7 @@ func (t *CallUpTemplate) Validate() error {
 	if len(t.CallUp) == 0 || t.CallUp[0] != '{' || !json.Valid(t.CallUp) {
 		bad("callup", "required, a JSON object of call-up fields")
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid template: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("template", details)
 }
 
 // CallUpTemplateService keeps call-up templates. A template is seen by

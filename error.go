@@ -62,6 +62,16 @@ func FieldError(field, problem string) error {
 	return &Error{Code: EINVALID, Message: field + ": " + problem, Details: []ErrorDetail{{Field: field, Message: problem}}}
 }
 
+// InvalidFields returns an EINVALID error about what, with one detail per
+// problem and the message "invalid WHAT: " and the first of them, or nil
+// when there are none.
+func InvalidFields(what string, details []ErrorDetail) error {
+	if len(details) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "invalid " + what + ": " + details[0].String(), Details: details}
+}
+
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code string, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}

@@ -96,10 +96,7 @@ func (e *Exercise) Validate() error {
 		}
 		*l.list = out
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid exercise: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("exercise", details)
 }
 
 // ExerciseFilter selects exercises: those of the unit's subtree ("" for

@@ -46,10 +46,7 @@ func (in *AwardInput) Validate() error {
 	if in.Roles == nil {
 		in.Roles = []ParticipantRole{}
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid award: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("award", details)
 }
 
 // Award is an award of a qualification to an exercise's participants that

@@ -183,10 +183,7 @@ func (m *Member) Validate(today Date) error {
 		}
 		seen[q.Code] = true
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid member: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("member", details)
 }
 
 // MemberFilter selects members. Unit restricts to a unit subtree (by primary

@@ -21,10 +21,7 @@ func (f *CoverageFilter) Validate() error {
 	if f.Depth < 0 || f.Depth > 10 {
 		details = append(details, ErrorDetail{Field: "depth", Message: "must be from 0 to 10"})
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid report: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("report", details)
 }
 
 // Coverage is one qualification on one unit's line of the report, over

@@ -41,10 +41,7 @@ func (u *Unavailability) Validate() error {
 	default:
 		bad("reason", p+", such as abroad, hospital, studies")
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid period: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("period", details)
 }
 
 // UnavailabilityService records when members cannot be called. Reading

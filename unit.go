@@ -87,10 +87,7 @@ func (u *Unit) Validate() error {
 	if u.TargetStrength < 0 || u.TargetStrength > 10_000_000 {
 		details = append(details, ErrorDetail{Field: "target_strength", Message: "must be a whole number from 0 to 10000000"})
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid unit: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("unit", details)
 }
 
 // UnitFilter selects units. Under restricts to a subtree (the unit itself

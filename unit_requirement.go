@@ -31,10 +31,7 @@ func ValidateRequirements(list []UnitRequirement) error {
 			details = append(details, ErrorDetail{Field: field + ".needed", Message: "must be from 1 to 1000000 (leave a qualification out to require none)"})
 		}
 	}
-	if len(details) > 0 {
-		return &Error{Code: EINVALID, Message: "invalid requirements: " + details[0].String(), Details: details}
-	}
-	return nil
+	return InvalidFields("requirements", details)
 }
 
 // UnitRequirementService keeps what units require.

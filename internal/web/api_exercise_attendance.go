@@ -50,8 +50,8 @@ func (s *Server) apiMarkAttendance(w http.ResponseWriter, r *http.Request) {
 	}
 	m := muster.Mark{ServiceNumber: in.ServiceNumber, Date: in.Date, Present: *in.Present, Hours: in.Hours, Role: in.Role}
 	details = append(details, m.Validate()...)
-	if len(details) > 0 {
-		s.apiError(w, r, &muster.Error{Code: muster.EINVALID, Message: "invalid mark: " + details[0].String(), Details: details})
+	if err := muster.InvalidFields("mark", details); err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	n, err := s.Exercises.MarkAttendance(r.Context(), id, []muster.Mark{m})
