@@ -126,13 +126,23 @@ func restart(ctx context.Context, write *sql.DB) error {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartBusyMillis)); err != nil {
+	return withBusyTimeout(ctx, conn, restartBusyMillis, func() error {
+		var busy, frames, copied int
+		return conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+	})
+}
+
+// withBusyTimeout runs fn with conn's busy timeout set to millis, and sets
+// it back to sqliteBusyMillis afterwards; a connection whose timeout
+// cannot be set back is discarded, never kept as a writer that gives up
+// early.
+func withBusyTimeout(ctx context.Context, conn *sql.Conn, millis int, fn func() error) error {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", millis)); err != nil {
 		return err
 	}
-	var busy, frames, copied int
-	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+	err := fn()
 	if _, resetErr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", sqliteBusyMillis)); resetErr != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // never keep a writer that gives up after 5 ms
+		conn.Raw(func(any) error { return driver.ErrBadConn })
 		return errors.Join(err, resetErr)
 	}
 	return err

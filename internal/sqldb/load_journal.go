@@ -3,9 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
-	"fmt"
 )
 
 // loadJournal prepares conn, the writer's connection, for a bulk load
@@ -56,14 +53,9 @@ func (db *DB) loadJournal(ctx context.Context, conn *sql.Conn) (back func()) {
 // setJournalMode sets conn's journal mode, waiting at most busyMillis for
 // other connections, and returns the mode SQLite reports.
 func setJournalMode(ctx context.Context, conn *sql.Conn, mode string, busyMillis int) (string, error) {
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyMillis)); err != nil {
-		return "", err
-	}
 	var got string
-	err := conn.QueryRowContext(ctx, "PRAGMA journal_mode = "+mode).Scan(&got)
-	if _, resetErr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", sqliteBusyMillis)); resetErr != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // never keep a writer that does not wait
-		return got, errors.Join(err, resetErr)
-	}
+	err := withBusyTimeout(ctx, conn, busyMillis, func() error {
+		return conn.QueryRowContext(ctx, "PRAGMA journal_mode = "+mode).Scan(&got)
+	})
 	return got, err
 }
