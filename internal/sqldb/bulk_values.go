@@ -66,6 +66,18 @@ func (v *packedValues) add(value any) error {
 	return nil
 }
 
+// addRows appends the values of rows, each as add takes it.
+func (v *packedValues) addRows(rows [][]any) error {
+	for _, row := range rows {
+		for _, x := range row {
+			if err := v.add(x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // slice returns the values from i to j, sharing v's memory; textFrom is
 // where the i-th value's text starts in v.text (slice's callers walk the
 // values in order, so they know it), and the second result is where the

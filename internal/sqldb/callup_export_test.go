@@ -50,14 +50,9 @@ func (db *DB) BaselineCallUpInsert(ctx context.Context, from int64) (rows int, e
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now(), actor: muster.SystemActor("bench")}
 	b := tx.newBulkInserter("callup_members", "callup_id", "member_id", "unit_id")
 	var packed packedValues
-	for _, tuple := range tuples {
-		for _, v := range tuple {
-			if err := packed.add(v); err != nil {
-				return 0, 0, err
-			}
-		}
+	if err = packed.addRows(tuples); err == nil {
+		err = b.insert(ctx, &packed)
 	}
-	err = b.insert(ctx, &packed)
 	b.close()
 	if err != nil {
 		tx.Rollback()

@@ -163,12 +163,8 @@ func (tx *Tx) applyMarks(ctx context.Context, id int64, recs []*muster.MarkRecor
 	b := tx.newBulkInserter("exercise_attendance", "exercise_id", "member_id", "day", "present", "hours", "role", "marked_by", "marked_at")
 	defer b.close()
 	var rows packedValues
-	for _, row := range fresh {
-		for _, v := range row {
-			if err := rows.add(v); err != nil {
-				return 0, err
-			}
-		}
+	if err := rows.addRows(fresh); err != nil {
+		return 0, err
 	}
 	if err := b.insert(ctx, &rows); err != nil {
 		return 0, err

@@ -79,12 +79,8 @@ func TestPackedStmt(t *testing.T) {
 func packRows(t *testing.T, rows [][]any) *packedValues {
 	t.Helper()
 	var v packedValues
-	for _, row := range rows {
-		for _, x := range row {
-			if err := v.add(x); err != nil {
-				t.Fatal(err)
-			}
-		}
+	if err := v.addRows(rows); err != nil {
+		t.Fatal(err)
 	}
 	return &v
 }
