@@ -17,10 +17,42 @@ const DateLayout = "2006-01-02"
 // ParseDate parses "YYYY-MM-DD", refusing impossible dates such as
 // 2023-02-30. Its EINVALID error says which, as DateProblem does.
 func ParseDate(s string) (Date, error) {
-	if problem := DateProblem(s); problem != "" {
+	d, problem := parseDate(s)
+	if problem != "" {
 		return Date{}, Errorf(EINVALID, "%q is %s", s, problem)
 	}
-	return NewDate(digits(s[0:4]), time.Month(digits(s[5:7])), digits(s[8:10])), nil
+	return d, nil
+}
+
+// DateProblem says why ParseDate refuses s: "not a real date" when s has
+// the form YYYY-MM-DD but names no day (2023-02-30, 2023-13-01), "not a
+// date of the form YYYY-MM-DD" otherwise, and "" when s is a date.
+func DateProblem(s string) string {
+	_, problem := parseDate(s)
+	return problem
+}
+
+// parseDate reads s as YYYY-MM-DD, returning the date or, when s is not
+// one, the problem DateProblem names.
+func parseDate(s string) (Date, string) {
+	const malformed = "not a date of the form YYYY-MM-DD"
+	if len(s) != len(DateLayout) {
+		return Date{}, malformed
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return Date{}, malformed
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return Date{}, malformed
+		}
+	}
+	y, m, d := digits(s[0:4]), time.Month(digits(s[5:7])), digits(s[8:10])
+	if m < time.January || m > time.December || d < 1 || d > daysIn(y, m) {
+		return Date{}, "not a real date"
+	}
+	return NewDate(y, m, d), ""
 }
 
 // digits returns the number the ASCII digits of s make.
@@ -35,30 +67,6 @@ func digits(s string) int {
 // daysIn returns the number of days of month m of year y.
 func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-// DateProblem says why ParseDate refuses s: "not a real date" when s has
-// the form YYYY-MM-DD but names no day (2023-02-30, 2023-13-01), "not a
-// date of the form YYYY-MM-DD" otherwise, and "" when s is a date.
-func DateProblem(s string) string {
-	const malformed = "not a date of the form YYYY-MM-DD"
-	if len(s) != len(DateLayout) {
-		return malformed
-	}
-	for i := 0; i < len(s); i++ {
-		if i == 4 || i == 7 {
-			if s[i] != '-' {
-				return malformed
-			}
-		} else if s[i] < '0' || s[i] > '9' {
-			return malformed
-		}
-	}
-	m, d := digits(s[5:7]), digits(s[8:10])
-	if m < 1 || m > 12 || d < 1 || d > daysIn(digits(s[0:4]), time.Month(m)) {
-		return "not a real date"
-	}
-	return ""
 }
 
 // DateOf returns the calendar date of t in t's location.
