@@ -26,6 +26,9 @@ type answerStmts struct {
 	update  *sql.Stmt // one member's current answer: answer, eta, reason, via, answered_at, callup, member
 	insert  *sql.Stmt // $1 at, $2 [[callup, member, answer, eta, reason, via], …], in order
 	count   *sql.Stmt // countSQL: a group's delta in callup_counts
+	// sqlite runs the per-answer statements on SQLite, where the writer's
+	// transactions have their connection (Tx.conn); nil on PostgreSQL.
+	sqlite *sqliteAnswerStmts
 }
 
 // answerUpdateSQL sets one member's current answer. It runs once per
@@ -77,12 +80,19 @@ func prepareAnswerStmts(ctx context.Context, db *DB) (*answerStmts, error) {
 		}
 		stmts = append(stmts, s)
 	}
-	return &answerStmts{closes: stmts[0], current: stmts[1], update: stmts[2], insert: stmts[3], count: stmts[4]}, nil
+	st := &answerStmts{closes: stmts[0], current: stmts[1], update: stmts[2], insert: stmts[3], count: stmts[4]}
+	if db.dialect == sqlite {
+		st.sqlite = &sqliteAnswerStmts{}
+	}
+	return st, nil
 }
 
 func (s *answerStmts) close() {
 	for _, st := range []*sql.Stmt{s.closes, s.current, s.update, s.insert, s.count} {
 		st.Close()
+	}
+	if s.sqlite != nil {
+		s.sqlite.close()
 	}
 }
 
@@ -117,7 +127,7 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 	}
 	at := formatTime(tx.now)
 	moved := map[int64]*readinessBatch{}
-	history := make([][]any, 0, len(batch))
+	var accepted []int          // the indexes in batch of the accepted answers, in order
 	last := map[answerKey]int{} // the index in batch of each member's last answer
 	for i, q := range batch {
 		if results[i] != nil {
@@ -142,25 +152,21 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 			moved[q.callupID] = b
 		}
 		b.moves = append(b.moves, readinessMove{from: from.group, to: to.group, checkedIn: from.checkedIn})
-		history = append(history, []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason, q.a.Via})
+		accepted = append(accepted, i)
 	}
-	if len(history) > 0 {
-		update := tx.StmtContext(ctx, st.update)
-		for _, i := range slices.Sorted(maps.Values(last)) {
-			q := batch[i]
-			if _, err := update.ExecContext(ctx, string(q.a.Answer), q.a.ETAMinutes, q.a.Reason, q.a.Via, at, q.callupID, q.memberID); err != nil {
-				return nil, fmt.Errorf("update the current answer: %w", err)
-			}
-		}
-		if err := execJSON(ctx, tx, st.insert, at, history); err != nil {
-			return nil, fmt.Errorf("append the answers: %w", err)
+	if len(accepted) > 0 {
+		if err := writeAnswers(ctx, tx, st, batch, slices.Sorted(maps.Values(last)), accepted, at); err != nil {
+			return nil, err
 		}
 	}
 	// Last, so that the hot callup_changes row is locked only briefly; in
 	// the order of the ids, so that two processes' writers cannot deadlock.
-	count := tx.StmtContext(ctx, st.count)
+	add := countsThrough(ctx, tx, tx.StmtContext(ctx, st.count))
+	if tx.conn != nil {
+		add = st.sqlite.counts(tx)
+	}
 	for _, id := range slices.Sorted(maps.Keys(moved)) {
-		b, err := bumpWithMoves(ctx, tx, id, moved[id].moves, count)
+		b, err := bumpWithMoves(ctx, tx, id, moved[id].moves, add)
 		if err != nil {
 			return nil, err
 		}
@@ -209,6 +215,9 @@ func refuseClosed(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 // currentStates reads the callup_members rows of the members whose
 // answers are still accepted, in one statement.
 func currentStates(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, results []error) (map[answerKey]memberState, error) {
+	if tx.conn != nil {
+		return st.sqlite.states(tx, batch, results)
+	}
 	current := map[answerKey]memberState{}
 	keys := make([][]any, 0, len(batch))
 	for i, q := range batch {
@@ -245,12 +254,30 @@ func currentStates(ctx context.Context, tx *Tx, st *answerStmts, batch []*queued
 	return current, rows.Err()
 }
 
-// execJSON runs the statement with at and rows as one JSON array.
-func execJSON(ctx context.Context, tx *Tx, stmt *sql.Stmt, at string, rows [][]any) error {
-	arg, err := json.Marshal(rows)
-	if err != nil {
-		return err
+// writeAnswers sets each member's current answer to the answer at its
+// index in last and appends the accepted answers to the history, in order.
+func writeAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, last, accepted []int, at string) error {
+	if tx.conn != nil {
+		return st.sqlite.write(tx, batch, last, accepted, at)
 	}
-	_, err = tx.StmtContext(ctx, stmt).ExecContext(ctx, at, string(arg))
-	return err
+	update := tx.StmtContext(ctx, st.update)
+	for _, i := range last {
+		q := batch[i]
+		if _, err := update.ExecContext(ctx, string(q.a.Answer), q.a.ETAMinutes, q.a.Reason, q.a.Via, at, q.callupID, q.memberID); err != nil {
+			return fmt.Errorf("update the current answer: %w", err)
+		}
+	}
+	history := make([][]any, len(accepted))
+	for j, i := range accepted {
+		q := batch[i]
+		history[j] = []any{q.callupID, q.memberID, q.a.Answer, q.a.ETAMinutes, q.a.Reason, q.a.Via}
+	}
+	arg, err := json.Marshal(history)
+	if err == nil {
+		_, err = tx.StmtContext(ctx, st.insert).ExecContext(ctx, at, string(arg))
+	}
+	if err != nil {
+		return fmt.Errorf("append the answers: %w", err)
+	}
+	return nil
 }

@@ -102,8 +102,8 @@ type movedBatch struct {
 // bumpWithMoves counts the change and returns its n with the journal's
 // moves, emptying the journal, and adds those moves and own (the moves
 // the caller made itself: the answer writer's) to callup_counts, through
-// count when it is not nil (countSQL prepared, bound to q's transaction).
-func bumpWithMoves(ctx context.Context, q querier, id int64, own []readinessMove, count *sql.Stmt) (readinessBatch, error) {
+// add when it is not nil (else one statement a group through q).
+func bumpWithMoves(ctx context.Context, q querier, id int64, own []readinessMove, add countAdder) (readinessBatch, error) {
 	var b readinessBatch
 	err := q.QueryRowContext(ctx, `INSERT INTO callup_changes (callup_id, n) VALUES ($1, 1)
 		ON CONFLICT (callup_id) DO UPDATE SET n = callup_changes.n + 1 RETURNING n`, id).Scan(&b.version)
@@ -113,24 +113,41 @@ func bumpWithMoves(ctx context.Context, q querier, id int64, own []readinessMove
 	if b.moves, err = takeMoves(ctx, q, id); err != nil {
 		return b, err
 	}
-	exec := func(args ...any) error {
-		_, err := q.ExecContext(ctx, countSQL, args...)
-		return err
-	}
-	if count != nil {
-		exec = func(args ...any) error {
-			_, err := count.ExecContext(ctx, args...)
-			return err
-		}
+	if add == nil {
+		add = countsThrough(ctx, q, nil)
 	}
 	deltas := countDeltas(b.moves, own)
-	for _, k := range slices.SortedFunc(maps.Keys(deltas), compareCountKeys) {
-		d := deltas[k]
-		if err := exec(id, k.unit, k.quals, k.answer, k.delivered, d.n, d.checkedIn); err != nil {
-			return b, fmt.Errorf("count the moves of call-up %d: %w", id, err)
-		}
+	if err := add(id, slices.SortedFunc(maps.Keys(deltas), compareCountKeys), deltas); err != nil {
+		return b, fmt.Errorf("count the moves of call-up %d: %w", id, err)
 	}
 	return b, nil
+}
+
+// countAdder adds a call-up's deltas to callup_counts, in the order of
+// keys (compareCountKeys, the order in which transactions update its
+// rows).
+type countAdder func(id int64, keys []countKey, deltas map[countKey]readinessCount) error
+
+// countsThrough adds deltas with countSQL through q, one statement a
+// group, or through stmt (countSQL prepared, bound to q's transaction)
+// when it is not nil.
+func countsThrough(ctx context.Context, q querier, stmt *sql.Stmt) countAdder {
+	return func(id int64, keys []countKey, deltas map[countKey]readinessCount) error {
+		for _, k := range keys {
+			d := deltas[k]
+			args := []any{id, k.unit, k.quals, k.answer, k.delivered, d.n, d.checkedIn}
+			var err error
+			if stmt != nil {
+				_, err = stmt.ExecContext(ctx, args...)
+			} else {
+				_, err = q.ExecContext(ctx, countSQL, args...)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // takeMoves returns the journal's moves of the call-up, emptying it.

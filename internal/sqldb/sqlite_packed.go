@@ -19,14 +19,14 @@ extern sqlite3 *sqlite3_db_handle(sqlite3_stmt*);
 extern const char *sqlite3_errmsg(sqlite3*);
 extern int sqlite3_extended_errcode(sqlite3*);
 
-// muster_exec_packed binds n values to stmt, steps it once and resets it.
-// kinds[i] is 0 for NULL, 1 for the integer nums[i], 2 for text of nums[i]
-// bytes, the next ones of text, 3 for the double whose bits nums[i] holds
-// (the kinds of packedValues). Text is bound without a copy
-// (SQLITE_STATIC), which is safe as the bindings are cleared before the
-// function returns. On failure it returns the extended result code and
-// copies the message into msg.
-static int muster_exec_packed(sqlite3_stmt *stmt, int n, const unsigned char *kinds, const long long *nums, const char *text, char *msg, int msglen) {
+extern long long sqlite3_column_int64(sqlite3_stmt*, int);
+
+// bind_packed binds n values to stmt from the kinds of packedValues: 0 for
+// NULL, 1 for the integer nums[i], 2 for text of nums[i] bytes, the next
+// ones of *text, 3 for the double whose bits nums[i] holds. It advances
+// *text past the texts it bound. Text is bound without a copy
+// (SQLITE_STATIC): the callers clear the bindings before they return.
+static int bind_packed(sqlite3_stmt *stmt, int n, const unsigned char *kinds, const long long *nums, const char **text) {
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		switch (kinds[i]) {
@@ -43,23 +43,55 @@ static int muster_exec_packed(sqlite3_stmt *stmt, int n, const unsigned char *ki
 			break;
 		}
 		default:
-			rc = sqlite3_bind_text(stmt, i + 1, text, (int)nums[i], (void (*)(void *))0);
-			text += nums[i];
+			rc = sqlite3_bind_text(stmt, i + 1, *text, (int)nums[i], (void (*)(void *))0);
+			*text += nums[i];
 		}
 	}
-	if (rc == 0) {
-		rc = sqlite3_step(stmt);
-		if (rc == 101) { // SQLITE_DONE
-			rc = 0;
+	return rc;
+}
+
+// failed returns the extended result code of the connection's last error
+// and copies its message into msg.
+static int failed(sqlite3_stmt *stmt, char *msg, int msglen) {
+	sqlite3 *db = sqlite3_db_handle(stmt);
+	strncpy(msg, sqlite3_errmsg(db), msglen - 1);
+	msg[msglen - 1] = 0;
+	return sqlite3_extended_errcode(db);
+}
+
+// muster_step_rows runs stmt once for each of nrows rows of per values
+// (see bind_packed). With nout > 0 it keeps the first result row of each
+// run: its first nout columns, as integers, go to out[r*nout …] and
+// found[r] is 1, or 0 when the run returned no row. It stops at the first
+// error: it returns the extended result code and copies the message into
+// msg.
+static int muster_step_rows(sqlite3_stmt *stmt, int nrows, int per, const unsigned char *kinds, const long long *nums, const char *text,
+		int nout, long long *out, unsigned char *found, char *msg, int msglen) {
+	int rc = 0;
+	for (int r = 0; r < nrows && rc == 0; r++) {
+		rc = bind_packed(stmt, per, kinds + (long)r * per, nums + (long)r * per, &text);
+		if (rc == 0) {
+			rc = sqlite3_step(stmt);
+			if (rc == 100) { // SQLITE_ROW
+				for (int c = 0; c < nout; c++) {
+					out[(long)r * nout + c] = sqlite3_column_int64(stmt, c);
+				}
+				if (nout > 0) {
+					found[r] = 1;
+				}
+				rc = 0;
+			} else if (rc == 101) { // SQLITE_DONE
+				if (nout > 0) {
+					found[r] = 0;
+				}
+				rc = 0;
+			}
 		}
+		if (rc != 0) {
+			rc = failed(stmt, msg, msglen);
+		}
+		sqlite3_reset(stmt);
 	}
-	if (rc != 0) {
-		sqlite3 *db = sqlite3_db_handle(stmt);
-		rc = sqlite3_extended_errcode(db);
-		strncpy(msg, sqlite3_errmsg(db), msglen - 1);
-		msg[msglen - 1] = 0;
-	}
-	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
 	return rc;
 }
@@ -116,19 +148,53 @@ func sqliteHandle(driverConn any) (*C.sqlite3, error) {
 	return (*C.sqlite3)(f.UnsafePointer()), nil
 }
 
+// sqliteHandleKey identifies the SQLite connection behind driverConn, so
+// that statements prepared on it can be told from those of another.
+func sqliteHandleKey(driverConn any) (uintptr, error) {
+	db, err := sqliteHandle(driverConn)
+	return uintptr(unsafe.Pointer(db)), err
+}
+
 // exec runs the statement once with v's values. Its errors are the
 // driver's sqlite3.Error, so that isUniqueViolation sees them.
 func (s *packedStmt) exec(v *packedValues) error {
 	if len(v.kinds) == 0 {
 		return errors.New("packed statement: no values")
 	}
+	return s.stepRows(v, len(v.kinds), nil, nil)
+}
+
+// stepRows runs the statement once for each run of per values of v, in
+// one cgo call. With out not nil, the statement returns rows: of each run
+// it keeps the first, whose first len(out)/rows columns it reads as
+// integers into out, one row after another, and found[r] reports whether
+// run r returned a row at all. Its errors are the driver's sqlite3.Error.
+func (s *packedStmt) stepRows(v *packedValues, per int, out []int64, found []bool) error {
+	if per <= 0 || len(v.kinds)%per != 0 {
+		return fmt.Errorf("packed statement: %d values are not runs of %d", len(v.kinds), per)
+	}
+	rows := len(v.kinds) / per
+	if rows == 0 {
+		return nil
+	}
+	nout := 0
+	var outp *C.longlong
+	var foundp *C.uchar
+	if out != nil {
+		if len(found) != rows || len(out)%rows != 0 || len(out) == 0 {
+			return fmt.Errorf("packed statement: %d results and %d flags for %d runs", len(out), len(found), rows)
+		}
+		nout = len(out) / rows
+		outp = (*C.longlong)(unsafe.Pointer(&out[0]))
+		foundp = (*C.uchar)(unsafe.Pointer(&found[0]))
+	}
 	var text *C.char
 	if len(v.text) > 0 {
 		text = (*C.char)(unsafe.Pointer(&v.text[0]))
 	}
 	var msg [256]byte
-	rc := C.muster_exec_packed(s.stmt, C.int(len(v.kinds)), (*C.uchar)(unsafe.Pointer(&v.kinds[0])),
-		(*C.longlong)(unsafe.Pointer(&v.nums[0])), text, (*C.char)(unsafe.Pointer(&msg[0])), C.int(len(msg)))
+	rc := C.muster_step_rows(s.stmt, C.int(rows), C.int(per), (*C.uchar)(unsafe.Pointer(&v.kinds[0])),
+		(*C.longlong)(unsafe.Pointer(&v.nums[0])), text, C.int(nout), outp, foundp, (*C.char)(unsafe.Pointer(&msg[0])), C.int(len(msg)))
 	if rc == 0 {
 		return nil
 	}
