@@ -75,7 +75,9 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	// JSON gets the JSON errors.
 	isJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
 	supported := true
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	if ct := r.Header.Get("Content-Type"); ct == "application/json" {
+		isJSON = true // as below, without parsing
+	} else if ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
 		case err != nil:
@@ -105,7 +107,7 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if isJSON {
 		var in answerInput
-		if err := decodeJSON(w, r, &in); err != nil {
+		if err := decodeAnswer(w, r, &in); err != nil {
 			s.apiError(w, r, err)
 			return
 		}
@@ -118,7 +120,7 @@ func (s *Server) answerSubmit(w http.ResponseWriter, r *http.Request) {
 			s.answerFailed(w, r, true, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, a)
+		writeAnswer(w, a)
 		return
 	}
 	if err := s.parseFormOnly(w, r); err != nil {
