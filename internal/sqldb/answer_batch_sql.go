@@ -161,9 +161,11 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 	}
 	// Last, so that the hot callup_changes row is locked only briefly; in
 	// the order of the ids, so that two processes' writers cannot deadlock.
-	add := countsThrough(ctx, tx, tx.StmtContext(ctx, st.count))
+	var add countAdder
 	if tx.conn != nil {
 		add = st.sqlite.counts(tx)
+	} else {
+		add = countsThrough(ctx, tx, tx.StmtContext(ctx, st.count))
 	}
 	for _, id := range slices.Sorted(maps.Keys(moved)) {
 		b, err := bumpWithMoves(ctx, tx, id, moved[id].moves, add)
@@ -215,24 +217,19 @@ func refuseClosed(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 // currentStates reads the callup_members rows of the members whose
 // answers are still accepted, in one statement.
 func currentStates(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, results []error) (map[answerKey]memberState, error) {
-	if tx.conn != nil {
-		return st.sqlite.states(tx, batch, results)
-	}
-	current := map[answerKey]memberState{}
-	keys := make([][]any, 0, len(batch))
-	for i, q := range batch {
-		k := answerKey{q.callupID, q.memberID}
-		if _, dup := current[k]; results[i] != nil || dup {
-			continue
-		}
-		current[k] = memberState{}
-		keys = append(keys, []any{q.callupID, q.memberID})
-	}
-	clear(current)
+	keys := pendingKeys(batch, results)
+	current := make(map[answerKey]memberState, len(keys))
 	if len(keys) == 0 {
 		return current, nil
 	}
-	arg, err := json.Marshal(keys)
+	if tx.conn != nil {
+		return current, st.sqlite.states(tx, keys, current)
+	}
+	pairs := make([][2]int64, len(keys))
+	for i, k := range keys {
+		pairs[i] = [2]int64{k.callupID, k.memberID}
+	}
+	arg, err := json.Marshal(pairs)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +249,21 @@ func currentStates(ctx context.Context, tx *Tx, st *answerStmts, batch []*queued
 		current[k] = s
 	}
 	return current, rows.Err()
+}
+
+// pendingKeys returns the members of the answers not refused yet, each
+// once, in order.
+func pendingKeys(batch []*queuedAnswer, results []error) []answerKey {
+	seen := make(map[answerKey]bool, len(batch))
+	keys := make([]answerKey, 0, len(batch))
+	for i, q := range batch {
+		k := answerKey{q.callupID, q.memberID}
+		if results[i] == nil && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // writeAnswers sets each member's current answer to the answer at its

@@ -98,29 +98,18 @@ func (s *sqliteAnswerStmts) run(tx *Tx, fn func() error) error {
 	})
 }
 
-// states is currentStates on SQLite.
-func (s *sqliteAnswerStmts) states(tx *Tx, batch []*queuedAnswer, results []error) (map[answerKey]memberState, error) {
-	current := map[answerKey]memberState{}
-	var keys []answerKey
+// states is currentStates on SQLite: it reads the rows of the members
+// keys into current.
+func (s *sqliteAnswerStmts) states(tx *Tx, keys []answerKey, current map[answerKey]memberState) error {
 	s.keys.reset()
-	for i, q := range batch {
-		k := answerKey{q.callupID, q.memberID}
-		if _, dup := current[k]; results[i] != nil || dup {
-			continue
-		}
-		current[k] = memberState{}
-		keys = append(keys, k)
+	for _, k := range keys {
 		s.keys.integer(k.callupID)
 		s.keys.integer(k.memberID)
-	}
-	clear(current)
-	if len(keys) == 0 {
-		return current, nil
 	}
 	out := make([]int64, answerStateColumns*len(keys))
 	found := make([]bool, len(keys))
 	if err := s.run(tx, func() error { return s.state.stepRows(&s.keys, 2, out, found) }); err != nil {
-		return nil, fmt.Errorf("read the members' current answers: %w", err)
+		return fmt.Errorf("read the members' current answers: %w", err)
 	}
 	for r, k := range keys {
 		if !found[r] {
@@ -128,14 +117,14 @@ func (s *sqliteAnswerStmts) states(tx *Tx, batch []*queuedAnswer, results []erro
 		}
 		row := out[r*answerStateColumns:]
 		if row[2] < 0 || row[2] >= int64(len(answerCodes)) {
-			return nil, fmt.Errorf("member %d of call-up %d has an answer muster does not know", k.memberID, k.callupID)
+			return fmt.Errorf("member %d of call-up %d has an answer muster does not know", k.memberID, k.callupID)
 		}
 		current[k] = memberState{
 			group:     readinessGroup{unit: row[0], quals: row[1], answer: string(answerCodes[row[2]]), delivered: row[3] != 0},
 			checkedIn: row[4] != 0,
 		}
 	}
-	return current, nil
+	return nil
 }
 
 // write is writeAnswers on SQLite.
