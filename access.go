@@ -108,6 +108,22 @@ func NewContextWithActor(ctx context.Context, a *Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
 }
 
+type clientAddrKey struct{}
+
+// NewContextWithClientAddr returns ctx carrying the address of the client
+// the request came from (behind a trusted proxy, the one it names), by
+// which the access service counts failed sign-ins.
+func NewContextWithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddrFrom returns the client address in ctx, or "" when there is
+// none (a command run on the server itself).
+func ClientAddrFrom(ctx context.Context) string {
+	addr, _ := ctx.Value(clientAddrKey{}).(string)
+	return addr
+}
+
 // ActorFrom returns the actor in ctx, or nil.
 func ActorFrom(ctx context.Context) *Actor {
 	a, _ := ctx.Value(actorKey{}).(*Actor)
@@ -215,7 +231,9 @@ type AccessService interface {
 	// too many), and ends the user's sessions but keepSession.
 	ChangePassword(ctx context.Context, keepSession, current, password string) error
 	// Authenticate checks a login, password and, when the user has enabled
-	// it, a TOTP code. It needs no actor.
+	// it, a TOTP code. It needs no actor. Too many failures for the login
+	// from the client address of ctx (NewContextWithClientAddr), or from
+	// all addresses together, make it ERATELIMIT for a while.
 	Authenticate(ctx context.Context, login, password, totpCode string) (*User, error)
 	// BeginTOTP generates a new TOTP secret for the user in ctx and returns
 	// its otpauth:// URL; the second factor is on once ConfirmTOTP succeeds.

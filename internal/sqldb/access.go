@@ -24,11 +24,17 @@ const (
 	// tokenTouchEvery is how stale a token's last_used_at may get before a
 	// request with it writes the time again.
 	tokenTouchEvery = time.Minute
-	// maxFailures failed sign-ins for a login within failureWindow make the
-	// next ones ERATELIMIT until the oldest of them is failureWindow old
-	// (the web server limits failures per client address as well).
-	maxFailures   = 5
-	failureWindow = 15 * time.Minute
+	// maxFailures failed sign-ins for a login from one client address
+	// within failureWindow make the next ones from that address
+	// ERATELIMIT until the oldest of them is failureWindow old; so do
+	// maxLoginFailures from all addresses together, for every address. A
+	// guesser at one address so locks the login for itself alone, and one
+	// that spreads its tries needs maxLoginFailures/maxFailures addresses to
+	// lock it for everyone (the web server limits failures per client
+	// address, across logins, as well).
+	maxFailures      = 5
+	maxLoginFailures = 100
+	failureWindow    = 15 * time.Minute
 
 	minPassword      = 12   // characters
 	maxPasswordBytes = 1024 // bounds the work of hashing
@@ -129,38 +135,59 @@ func (db *DB) Authenticate(ctx context.Context, login, password, totpCode string
 	return &u.User, nil
 }
 
-// noteAttempt records a sign-in attempt as a failure, in one statement that
-// refuses it when the login already has maxFailures within the window.
+// noteAttempt records a sign-in attempt as a failure of the login from
+// the client address of ctx, in one statement that refuses it when the
+// login already has maxFailures from that address, or maxLoginFailures in
+// all, within the window.
 func (db *DB) noteAttempt(ctx context.Context, login string, now time.Time) error {
-	res, err := db.write.ExecContext(ctx, `INSERT INTO login_failures (login, at)
-		SELECT CAST($1 AS TEXT), CAST($2 AS TEXT)
-		WHERE (SELECT count(*) FROM login_failures WHERE login = $1 AND at > $3) < $4`,
-		login, formatTime(now), formatTime(now.Add(-failureWindow)), maxFailures)
+	addr := muster.ClientAddrFrom(ctx)
+	since := formatTime(now.Add(-failureWindow))
+	res, err := db.write.ExecContext(ctx, `INSERT INTO login_failures (login, address, at)
+		SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT)
+		WHERE (SELECT count(*) FROM login_failures WHERE login = $1 AND address = $2 AND at > $4) < $5
+		AND (SELECT count(*) FROM login_failures WHERE login = $1 AND at > $4) < $6`,
+		login, addr, formatTime(now), since, maxFailures, maxLoginFailures)
 	if err != nil {
 		return fmt.Errorf("note sign-in attempt: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("note sign-in attempt: %w", err)
 	} else if n == 0 {
-		return muster.RateLimited("Too many failed sign-ins.", db.failureWait(ctx, login, now))
+		return muster.RateLimited("Too many failed sign-ins.", db.failureWait(ctx, login, addr, now))
 	}
 	return nil
 }
 
-// failureWait returns how long until the login has fewer than maxFailures
-// failures within the window: until its maxFailures-th newest is
-// failureWindow old.
-func (db *DB) failureWait(ctx context.Context, login string, now time.Time) time.Duration {
-	var at string
-	err := db.write.QueryRowContext(ctx, `SELECT at FROM login_failures WHERE login = $1 AND at > $2
-		ORDER BY at DESC LIMIT 1 OFFSET $3`, login, formatTime(now.Add(-failureWindow)), maxFailures-1).Scan(&at)
-	if err != nil {
-		if !errors.Is(err, sql.ErrNoRows) {
+// failureWait returns how long until the login may be tried again from
+// addr: until the oldest of the failures that make a limit full is
+// failureWindow old, the later of the two limits' waits.
+func (db *DB) failureWait(ctx context.Context, login, addr string, now time.Time) time.Duration {
+	since := formatTime(now.Add(-failureWindow))
+	var wait time.Duration
+	for _, limit := range []struct {
+		cond string
+		args []any
+		max  int
+	}{
+		{"login = $1 AND address = $2", []any{login, addr}, maxFailures},
+		{"login = $1", []any{login}, maxLoginFailures},
+	} {
+		n := len(limit.args)
+		var at string
+		err := db.write.QueryRowContext(ctx, fmt.Sprintf(`SELECT at FROM login_failures WHERE %s AND at > $%d
+			ORDER BY at DESC LIMIT 1 OFFSET $%d`, limit.cond, n+1, n+2), append(limit.args, since, limit.max-1)...).Scan(&at)
+		switch {
+		case err == nil:
+			wait = max(wait, parseTime(at).Add(failureWindow).Sub(now))
+		case !errors.Is(err, sql.ErrNoRows):
 			db.Logger.ErrorContext(ctx, "read login failures", "err", err)
+			return failureWindow
 		}
-		return failureWindow
 	}
-	return parseTime(at).Add(failureWindow).Sub(now)
+	if wait <= 0 {
+		return failureWindow // a limit was full a moment ago
+	}
+	return wait
 }
 
 // failed leaves the attempt's failure in place, prunes failures that are

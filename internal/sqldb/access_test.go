@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,6 +158,54 @@ func TestAuthenticateRateLimit(t *testing.T) {
 		}
 		_, err = db.Authenticate(bg, "nobody", testPassword, "")
 		wantCode(t, err, muster.ERATELIMIT)
+	})
+}
+
+// TestAuthenticateRateLimitPerAddress: failures from one address lock the
+// login from that address only; failures spread over many addresses lock
+// it for every address once they reach the login's own limit.
+func TestAuthenticateRateLimitPerAddress(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		sqldbtest.Seed(t, db)
+		now := clock(db)
+		createUser(t, db, sqldbtest.System(), "ivanova", muster.RoleClerk, "GOM")
+		from := func(addr string) context.Context {
+			return muster.NewContextWithClientAddr(context.Background(), addr)
+		}
+		const guesser, staff = "203.0.113.9", "198.51.100.20"
+		for range 5 {
+			_, err := db.Authenticate(from(guesser), "ivanova", "wrong password!", "")
+			wantCode(t, err, muster.EUNAUTHORIZED)
+		}
+		_, err := db.Authenticate(from(guesser), "ivanova", testPassword, "")
+		wantMessage(t, err, muster.ERATELIMIT, "Too many failed sign-ins. Try again in 15 minutes.")
+		if _, err := db.Authenticate(from(staff), "ivanova", testPassword, ""); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+
+		// 95 failures from 19 addresses ten minutes ago, and 4 more now from
+		// a twentieth: one short of the login's limit, each address one
+		// short of its own or full.
+		*now = now.Add(5 * time.Minute)
+		for i := range 95 {
+			exec(t, db, `INSERT INTO login_failures (login, address, at) VALUES ($1, $2, $3)`,
+				"ivanova", fmt.Sprintf("192.0.2.%d", i/5), now.Add(-10*time.Minute).UTC().Format("2006-01-02T15:04:05.000000Z"))
+		}
+		for range 4 {
+			_, err := db.Authenticate(from("192.0.2.200"), "ivanova", "wrong password!", "")
+			wantCode(t, err, muster.EUNAUTHORIZED)
+		}
+		if _, err := db.Authenticate(from("192.0.2.200"), "ivanova", "wrong password!", ""); muster.ErrorCode(err) != muster.EUNAUTHORIZED {
+			t.Fatalf("the 100th failure: %v, want EUNAUTHORIZED", err)
+		}
+		// The login's limit is full: every address waits, until the 95
+		// older failures are out of the window.
+		_, err = db.Authenticate(from(staff), "ivanova", testPassword, "")
+		wantMessage(t, err, muster.ERATELIMIT, "Too many failed sign-ins. Try again in 5 minutes.")
+		*now = now.Add(5*time.Minute + time.Second)
+		if _, err := db.Authenticate(from(staff), "ivanova", testPassword, ""); err != nil {
+			t.Fatalf("once the spread failures are old: %v", err)
+		}
 	})
 }
 

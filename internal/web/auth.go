@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,8 +45,15 @@ func (s *Server) apiAuth(next http.HandlerFunc) http.Handler {
 			s.apiError(w, r, err)
 			return
 		}
-		next(w, r.WithContext(muster.NewContextWithActor(ctx, actor)))
+		next(w, r.WithContext(s.actorContext(ctx, r, actor)))
 	})
+}
+
+// actorContext returns ctx, of the request r, carrying the actor and the
+// client's address (by which the access service counts failed tries of a
+// password).
+func (s *Server) actorContext(ctx context.Context, r *http.Request, actor *muster.Actor) context.Context {
+	return muster.NewContextWithActor(muster.NewContextWithClientAddr(ctx, s.clientAddr(r)), actor)
 }
 
 // bearerToken returns the credentials of an Authorization header of the
@@ -75,7 +83,7 @@ func (s *Server) pageAuth(next http.HandlerFunc) http.HandlerFunc {
 			s.pageError(w, r, err)
 			return
 		}
-		next(w, r.WithContext(muster.NewContextWithActor(r.Context(), actor)))
+		next(w, r.WithContext(s.actorContext(r.Context(), r, actor)))
 	}
 }
 

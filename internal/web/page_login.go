@@ -48,8 +48,8 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	data := loginView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: localPath(r.PostFormValue("next"))}
 	code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
-	ctx := r.Context()
 	addr, now := s.clientAddr(r), s.Now()
+	ctx := muster.NewContextWithClientAddr(r.Context(), addr)
 	var u *muster.User
 	var err error
 	if wait := s.loginFailures.wait(addr, now); wait > 0 {

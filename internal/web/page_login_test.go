@@ -59,22 +59,28 @@ func TestLoginRateLimitPerAddress(t *testing.T) {
 	}
 }
 
-// TestLoginRateLimitPerLogin: the access service's per-login limit is a
-// 429 whose Retry-After and message give the wait that is left.
+// TestLoginRateLimitPerLogin: the access service's limit per login and
+// address is a 429 whose Retry-After and message give the wait that is
+// left, for that address only: a guesser does not lock the login's owner
+// out.
 func TestLoginRateLimitPerLogin(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := newUIEnv(t, db)
 		e.addUser("ivanova", muster.RoleClerk, "GOM")
+		const guesser, staff = "203.0.113.9", "198.51.100.20"
 		for i := range 5 {
-			if rec := e.loginFrom("198.51.100."+strconv.Itoa(i+1), "ivanova", "wrong password!"); rec.Code != http.StatusUnauthorized {
+			if rec := e.loginFrom(guesser, "ivanova", "wrong password!"); rec.Code != http.StatusUnauthorized {
 				t.Fatalf("failure %d: %d", i+1, rec.Code)
 			}
 		}
 		db.Now = func() time.Time { return sqldbtest.Now.Add(5 * time.Minute) }
-		rec := e.loginFrom("198.51.100.9", "ivanova", uiPassword)
+		rec := e.loginFrom(guesser, "ivanova", uiPassword)
 		wantPage(t, rec, http.StatusTooManyRequests, "Too many failed sign-ins. Try again in 10 minutes.")
 		if got := rec.Header().Get("Retry-After"); got != "600" {
 			t.Errorf("Retry-After %q, want 600", got)
+		}
+		if rec := e.loginFrom(staff, "ivanova", uiPassword); rec.Code != http.StatusSeeOther {
+			t.Errorf("the owner, from another address: %d, want 303", rec.Code)
 		}
 	})
 }
