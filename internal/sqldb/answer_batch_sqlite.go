@@ -12,9 +12,9 @@ import (
 // members' rows, setting their current answers, appending the history and
 // adding the readiness counts are one cgo call each, a batch. Through
 // database/sql each answer cost three calls, each with its locks, its
-// boxed arguments and its cgo crossing, and each crossing could lose the
-// writer's processor to the HTTP goroutines, which held up the commit
-// every caller of the batch waits for.
+// boxed arguments and its cgo crossing: a transaction of ~50 answers took
+// the writer 3.0–3.4 ms in a storm, and one of ~44 takes 1.9–2.3 ms so
+// (README, Performance). Every caller of the batch waits for it.
 
 // answerCodes are the answers as answerStateSQL returns them: the code is
 // the index.
