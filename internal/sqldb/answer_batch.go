@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -191,24 +190,6 @@ func (w *answerWriter) fill(batch *[]*queuedAnswer, want int, until time.Time) {
 	}
 }
 
-// writeTx runs fn in a write transaction; on SQLite on a connection of
-// its own (Tx.conn), on which the writer's packed statements run.
-func (w *answerWriter) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
-	if w.stmts.sqlite == nil {
-		return w.db.writeTx(ctx, fn)
-	}
-	conn, err := w.db.write.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer conn.Close()
-	begin := func() (*sql.Tx, error) { return conn.BeginTx(ctx, nil) }
-	return w.db.writeTxWith(ctx, w.db.now(), begin, func(tx *Tx) error {
-		tx.conn = conn
-		return fn(tx)
-	})
-}
-
 // commit writes the batch in one transaction and tells each caller its
 // result: the batch's error if the transaction fails, else its own.
 func (w *answerWriter) commit(batch []*queuedAnswer) {
@@ -220,7 +201,7 @@ func (w *answerWriter) commit(batch []*queuedAnswer) {
 		w.stmts, err = prepareAnswerStmts(ctx, w.db)
 	}
 	if err == nil {
-		err = w.writeTx(ctx, func(tx *Tx) (err error) {
+		err = w.db.writeTxOnConn(ctx, func(tx *Tx) (err error) {
 			moved, err = applyAnswers(ctx, tx, w.stmts, batch, results)
 			return err
 		})

@@ -13,15 +13,18 @@ import (
 )
 
 // The answer writer's SQL, prepared once for the writer's life and bound
-// to each batch's transaction. Reading the members' rows and appending the
-// history cost one statement per batch: the batch's answers travel as one
-// JSON array parameter, which SQLite reads with json_each and PostgreSQL
-// with json_array_elements. Setting the current answers is one prepared
-// UPDATE per member (see answerUpdateSQL).
+// to each batch's transaction. On SQLite the per-answer statements are
+// packed statements (answer_batch_sqlite.go). On PostgreSQL, reading the
+// members' rows and appending the history cost one statement per batch:
+// the batch's answers travel as one JSON array parameter, read with
+// json_array_elements; setting the current answers is one prepared UPDATE
+// per member (answerUpdateSQL).
 
 // answerStmts are the writer's prepared statements.
 type answerStmts struct {
-	closes  *sql.Stmt // $1 call-up → report_by
+	closes *sql.Stmt // $1 call-up → report_by
+	// The per-answer statements through database/sql, on PostgreSQL; nil
+	// on SQLite.
 	current *sql.Stmt // $1 [[callup, member], …] → each member's row
 	update  *sql.Stmt // one member's current answer: answer, eta, reason, via, answered_at, callup, member
 	insert  *sql.Stmt // $1 at, $2 [[callup, member, answer, eta, reason, via], …], in order
@@ -37,38 +40,28 @@ type answerStmts struct {
 const answerUpdateSQL = `UPDATE callup_members SET answer = $1, eta_minutes = $2, reason = $3, answer_via = $4, answered_at = $5
 	WHERE callup_id = $6 AND member_id = $7`
 
-// answerSQL returns the dialect's texts of the statements, in the order of
-// answerStmts' fields.
-func answerSQL(d dialect) []string {
-	if d == postgres {
-		return []string{
-			`SELECT report_by FROM callups WHERE id = $1`,
-			`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
-				FROM json_array_elements($1::json) AS v(e)
-				JOIN callup_members cm ON cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
-			answerUpdateSQL,
-			`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
-				SELECT (v.e ->> 0)::bigint, (v.e ->> 1)::bigint, v.e ->> 2, (v.e ->> 3)::int, v.e ->> 4, v.e ->> 5, $1
-				FROM json_array_elements($2::json) WITH ORDINALITY AS v(e, i) ORDER BY v.i`,
-			countSQL,
-		}
-	}
-	return []string{
-		`SELECT report_by FROM callups WHERE id = $1`,
-		`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
-			FROM json_each($1) AS v
-			JOIN callup_members cm ON cm.callup_id = v.value ->> 0 AND cm.member_id = v.value ->> 1`,
-		answerUpdateSQL,
-		`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
-			SELECT v.value ->> 0, v.value ->> 1, v.value ->> 2, v.value ->> 3, v.value ->> 4, v.value ->> 5, $1
-			FROM json_each($2) AS v ORDER BY v.key`,
-		countSQL,
-	}
+// answerClosesSQL reads when a call-up's members must report.
+const answerClosesSQL = `SELECT report_by FROM callups WHERE id = $1`
+
+// answerPostgresSQL are the texts of PostgreSQL's per-answer statements,
+// in the order of answerStmts' fields after closes.
+var answerPostgresSQL = []string{
+	`SELECT cm.callup_id, cm.member_id, cm.unit_id, cm.quals, cm.answer, cm.delivered, cm.checked_in_at <> ''
+		FROM json_array_elements($1::json) AS v(e)
+		JOIN callup_members cm ON cm.callup_id = (v.e ->> 0)::bigint AND cm.member_id = (v.e ->> 1)::bigint`,
+	answerUpdateSQL,
+	`INSERT INTO callup_answers (callup_id, member_id, answer, eta_minutes, reason, via, at)
+		SELECT (v.e ->> 0)::bigint, (v.e ->> 1)::bigint, v.e ->> 2, (v.e ->> 3)::int, v.e ->> 4, v.e ->> 5, $1
+		FROM json_array_elements($2::json) WITH ORDINALITY AS v(e, i) ORDER BY v.i`,
+	countSQL,
 }
 
 // prepareAnswerStmts prepares the writer's statements on the write pool.
 func prepareAnswerStmts(ctx context.Context, db *DB) (*answerStmts, error) {
-	texts := answerSQL(db.dialect)
+	texts := []string{answerClosesSQL}
+	if db.dialect == postgres {
+		texts = append(texts, answerPostgresSQL...)
+	}
 	stmts := make([]*sql.Stmt, 0, len(texts))
 	for _, text := range texts {
 		s, err := db.write.PrepareContext(ctx, text)
@@ -80,8 +73,10 @@ func prepareAnswerStmts(ctx context.Context, db *DB) (*answerStmts, error) {
 		}
 		stmts = append(stmts, s)
 	}
-	st := &answerStmts{closes: stmts[0], current: stmts[1], update: stmts[2], insert: stmts[3], count: stmts[4]}
-	if db.dialect == sqlite {
+	st := &answerStmts{closes: stmts[0]}
+	if db.dialect == postgres {
+		st.current, st.update, st.insert, st.count = stmts[1], stmts[2], stmts[3], stmts[4]
+	} else {
 		st.sqlite = &sqliteAnswerStmts{}
 	}
 	return st, nil
@@ -89,7 +84,9 @@ func prepareAnswerStmts(ctx context.Context, db *DB) (*answerStmts, error) {
 
 func (s *answerStmts) close() {
 	for _, st := range []*sql.Stmt{s.closes, s.current, s.update, s.insert, s.count} {
-		st.Close()
+		if st != nil {
+			st.Close()
+		}
 	}
 	if s.sqlite != nil {
 		s.sqlite.close()
@@ -162,7 +159,7 @@ func applyAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedA
 	// Last, so that the hot callup_changes row is locked only briefly; in
 	// the order of the ids, so that two processes' writers cannot deadlock.
 	var add countAdder
-	if tx.conn != nil {
+	if st.sqlite != nil {
 		add = st.sqlite.counts(tx)
 	} else {
 		add = countsThrough(ctx, tx, tx.StmtContext(ctx, st.count))
@@ -222,7 +219,7 @@ func currentStates(ctx context.Context, tx *Tx, st *answerStmts, batch []*queued
 	if len(keys) == 0 {
 		return current, nil
 	}
-	if tx.conn != nil {
+	if st.sqlite != nil {
 		return current, st.sqlite.states(tx, keys, current)
 	}
 	pairs := make([][2]int64, len(keys))
@@ -269,7 +266,7 @@ func pendingKeys(batch []*queuedAnswer, results []error) []answerKey {
 // writeAnswers sets each member's current answer to the answer at its
 // index in last and appends the accepted answers to the history, in order.
 func writeAnswers(ctx context.Context, tx *Tx, st *answerStmts, batch []*queuedAnswer, last, accepted []int, at string) error {
-	if tx.conn != nil {
+	if st.sqlite != nil {
 		return st.sqlite.write(tx, batch, last, accepted, at)
 	}
 	update := tx.StmtContext(ctx, st.update)

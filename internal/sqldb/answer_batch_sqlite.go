@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -88,8 +89,12 @@ func (s *sqliteAnswerStmts) close() {
 	s.state, s.update, s.insert, s.count = nil, nil, nil, nil
 }
 
-// run runs fn with the statements prepared on the transaction's connection.
+// run runs fn with the statements prepared on the transaction's
+// connection, which the transaction must have (writeTxOnConn).
 func (s *sqliteAnswerStmts) run(tx *Tx, fn func() error) error {
+	if tx.conn == nil {
+		return errors.New("the answer writer's statements need the transaction's connection (writeTxOnConn)")
+	}
 	return tx.conn.Raw(func(driverConn any) error {
 		if err := s.on(driverConn); err != nil {
 			return err

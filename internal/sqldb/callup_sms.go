@@ -104,7 +104,7 @@ func (db *DB) saveConfirmedAnswer(ctx context.Context, token, phone string, a *m
 	var moved map[int64]*readinessBatch
 	var c *muster.CallUp
 	ctx = muster.NewContextWithActor(ctx, muster.SystemActor("answer"))
-	err = db.writeTx(ctx, func(tx *Tx) (err error) {
+	err = db.writeTxOnConn(ctx, func(tx *Tx) (err error) {
 		if moved, err = applyAnswers(ctx, tx, st, []*queuedAnswer{q}, results); err != nil {
 			return err
 		} else if results[0] != nil {

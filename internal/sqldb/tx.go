@@ -49,6 +49,26 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.writeTxAt(ctx, db.now(), fn)
 }
 
+// writeTxOnConn is writeTx with, on SQLite, the transaction's connection
+// at hand (Tx.conn), for the packed statements that run on its own handle
+// (the answer writer's). Inside a context made by Tx.within it runs fn in
+// that transaction, as writeTx does.
+func (db *DB) writeTxOnConn(ctx context.Context, fn func(tx *Tx) error) error {
+	if outer, ok := ctx.Value(txKey{}).(*Tx); (ok && outer.db == db) || db.dialect != sqlite {
+		return db.writeTx(ctx, fn)
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Close()
+	begin := func() (*sql.Tx, error) { return conn.BeginTx(ctx, nil) }
+	return db.writeTxWith(ctx, db.now(), begin, func(tx *Tx) error {
+		tx.conn = conn
+		return fn(tx)
+	})
+}
+
 // writeTxAt is writeTx at the time now: for work, such as the escalator's,
 // that runs on a clock of its own.
 func (db *DB) writeTxAt(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
