@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"mime"
 	"net/http"
 	"strconv"
@@ -181,18 +182,28 @@ func answerProblem(err error) string {
 // client's failure limit and is errBadLink, 404; once the client is over
 // the limit it is 429 instead. A good token is never limited.
 func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, token string, isJSON bool) bool {
-	var err error = errBadLink
-	if token != "" && len(token) <= maxTokenLen {
-		err = s.CallUps.CheckAnswerToken(r.Context(), token)
-	}
+	err := s.linkTokenError(w, r, token, errBadLink, s.CallUps.CheckAnswerToken)
 	if err == nil {
 		return true
 	}
-	if badLink(err) && s.overLinkLimit(w, r) {
-		err = errTooManyFailures
-	}
 	s.answerFailed(w, r, isJSON, err)
 	return false
+}
+
+// linkTokenError checks the token of an answer or kit link with check,
+// which reads no database: nil for a token muster signed. A bad one (or,
+// as bad, one empty or too long) counts against the client's failure
+// limit; once the client is over the limit, it counts nothing and the
+// error is errTooManyFailures, with Retry-After set.
+func (s *Server) linkTokenError(w http.ResponseWriter, r *http.Request, token string, bad error, check func(context.Context, string) error) error {
+	err := bad
+	if token != "" && len(token) <= maxTokenLen {
+		err = check(r.Context(), token)
+	}
+	if err != nil && badLink(err) && s.overLinkLimit(w, r) {
+		return errTooManyFailures
+	}
+	return err
 }
 
 // badLink reports whether err refuses a link itself: a token that is not

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -21,9 +20,9 @@ import (
 // decodeAnswer reads the body of POST /r/{token} into in, as decodeJSON
 // would; the caller has checked its Content-Type.
 func decodeAnswer(w http.ResponseWriter, r *http.Request, in *answerInput) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, jsonbody.MaxBytes))
+	body, err := readJSONBody(w, r)
 	if err != nil {
-		return jsonbody.Error(err)
+		return err
 	}
 	if in.decodeFast(body) {
 		return nil

@@ -23,11 +23,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return muster.FieldError("Content-Type", "must be application/json, not "+strconv.Quote(ct))
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, jsonbody.MaxBytes))
+	body, err := readJSONBody(w, r)
 	if err != nil {
-		return jsonbody.Error(err)
+		return err
 	}
 	return jsonbody.Decode(body, v)
+}
+
+// readJSONBody reads a JSON request's body, up to jsonbody.MaxBytes.
+func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, jsonbody.MaxBytes))
+	if err != nil {
+		return nil, jsonbody.Error(err)
+	}
+	return body, nil
 }
 
 // query parses the query parameters of one request, collecting a detail for

@@ -119,14 +119,11 @@ func kitProblem(err error) string {
 // page, or 429 once the client is over the limit; a good one is never
 // limited.
 func (s *Server) kitToken(w http.ResponseWriter, r *http.Request, token string) bool {
-	var err error = errBadKitLink
-	if token != "" && len(token) <= maxTokenLen {
-		err = s.Kits.CheckKitToken(r.Context(), token)
-	}
+	err := s.linkTokenError(w, r, token, errBadKitLink, s.Kits.CheckKitToken)
 	if err == nil {
 		return true
 	}
-	if badLink(err) && s.overLinkLimit(w, r) {
+	if err == errTooManyFailures {
 		s.renderKit(w, r, http.StatusTooManyRequests, &kitView{Error: "Too many wrong links from your address. Wait " + strconv.Itoa(retryAfterSeconds) + " seconds and try again."})
 		return false
 	}
