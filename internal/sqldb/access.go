@@ -57,6 +57,15 @@ func checkPassword(pw string) error {
 	return nil
 }
 
+// newPasswordHash checks a new password and returns its hash. Hashing
+// takes tens of milliseconds: call it before the transaction.
+func newPasswordHash(pw string) (string, error) {
+	if err := checkPassword(pw); err != nil {
+		return "", err
+	}
+	return secret.HashPassword(pw)
+}
+
 // grants reports whether the actor's role holds every permission of role,
 // so that the actor can hand that role to a user or token.
 func grants(a *muster.Actor, role muster.Role) bool {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/muster-force/muster"
-	"github.com/muster-force/muster/internal/secret"
 )
 
 // userRow is a user with the columns that never leave this package.
@@ -47,10 +46,7 @@ func (db *DB) CreateUser(ctx context.Context, u *muster.User, password string) e
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if err := checkPassword(password); err != nil {
-		return err
-	}
-	hash, err := secret.HashPassword(password) // before the transaction: it takes tens of milliseconds
+	hash, err := newPasswordHash(password)
 	if err != nil {
 		return err
 	}

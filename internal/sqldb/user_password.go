@@ -14,10 +14,7 @@ import (
 // asks for the current one; here their own login is EFORBIDDEN. It ends
 // all of the user's sessions and clears their failed sign-ins.
 func (db *DB) SetPassword(ctx context.Context, login, password string) error {
-	if err := checkPassword(password); err != nil {
-		return err
-	}
-	hash, err := secret.HashPassword(password) // before the transaction: it takes tens of milliseconds
+	hash, err := newPasswordHash(password)
 	if err != nil {
 		return err
 	}
