@@ -16,12 +16,7 @@ import (
 // not found) until the name is put back.
 func failingRealert(t *testing.T, db *sqldb.DB) *muster.CallUp {
 	t.Helper()
-	realertForce(t, db)
-	c := escalationCallUp()
-	c.Unit = "GOM"
-	c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 5}}
-	c.Escalation.Realert = reservePool(time.Hour)
-	createCallUp(t, db, sqldbtest.System(), c)
+	c := shortOfMED(t, db, 5)
 	renameUnit(t, db, "GOM-REC", "GOM-REC-OLD")
 	return c
 }

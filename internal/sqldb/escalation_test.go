@@ -290,6 +290,18 @@ func reservePool(d time.Duration) *muster.Realert {
 	return &muster.Realert{After: muster.Duration(d), Unit: "GOM-REC", Filter: muster.CallUpFilter{Status: []muster.MemberStatus{muster.StatusReserve}}}
 }
 
+// shortOfMED builds realertForce and calls up GOM needing needed MED
+// holders, re-alerting GOM-REC's reservists an hour later.
+func shortOfMED(t *testing.T, db *sqldb.DB, needed int) *muster.CallUp {
+	t.Helper()
+	realertForce(t, db)
+	c := escalationCallUp()
+	c.Unit = "GOM"
+	c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: needed}}
+	c.Escalation.Realert = reservePool(time.Hour)
+	return createCallUp(t, db, sqldbtest.System(), c)
+}
+
 func TestRealertAddsShortQualificationHolders(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		realertForce(t, db)
@@ -368,12 +380,7 @@ func TestRealertAddsShortQualificationHolders(t *testing.T) {
 
 func TestRealertNotShortAddsNobody(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		realertForce(t, db)
-		c := escalationCallUp()
-		c.Unit = "GOM"
-		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 1}}
-		c.Escalation.Realert = reservePool(time.Hour)
-		createCallUp(t, db, sqldbtest.System(), c)
+		c := shortOfMED(t, db, 1)
 		_, tokens := notices(t, db, c.ID)
 		answerAs(t, db, tokens["M1"], muster.AnswerYes)
 		if n, err := db.ApplyDueTimers(sqldbtest.System(), sqldbtest.Now.Add(time.Hour)); err != nil || n != 1 {
@@ -390,12 +397,7 @@ func TestRealertNotShortAddsNobody(t *testing.T) {
 // call-up holds stays inside its unit.
 func TestRealertPoolMovedOutAddsNobody(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		realertForce(t, db)
-		c := escalationCallUp()
-		c.Unit = "GOM"
-		c.Requirements = []muster.Requirement{{Qualification: "MED", Needed: 5}}
-		c.Escalation.Realert = reservePool(time.Hour)
-		createCallUp(t, db, sqldbtest.System(), c)
+		c := shortOfMED(t, db, 5)
 		bre := "BRE"
 		if _, err := db.UpdateUnit(sqldbtest.System(), "GOM-REC", muster.UnitUpdate{Parent: &bre}); err != nil {
 			t.Fatal(err)
