@@ -138,8 +138,8 @@ func (db *DB) Authenticate(ctx context.Context, login, password, totpCode string
 			return nil, db.failed(ctx, now, err)
 		}
 	}
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, login); err != nil {
-		return nil, fmt.Errorf("clear login failures: %w", err)
+	if err := clearFailures(ctx, db.write, login); err != nil {
+		return nil, err
 	}
 	return &u.User, nil
 }
@@ -197,6 +197,15 @@ func (db *DB) failureWait(ctx context.Context, login, addr string, now time.Time
 		return failureWindow // a limit was full a moment ago
 	}
 	return wait
+}
+
+// clearFailures forgets the login's failed sign-ins, from every address:
+// after a success, or a new password.
+func clearFailures(ctx context.Context, q querier, login string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, login); err != nil {
+		return fmt.Errorf("clear login failures of %s: %w", login, err)
+	}
+	return nil
 }
 
 // failed leaves the attempt's failure in place, prunes failures that are
@@ -261,8 +270,8 @@ func (db *DB) confirmIdentity(ctx context.Context, password, code string, withCo
 			return nil, db.failed(ctx, now, err)
 		}
 	}
-	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, u.Login); err != nil {
-		return nil, fmt.Errorf("clear login failures: %w", err)
+	if err := clearFailures(ctx, db.write, u.Login); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

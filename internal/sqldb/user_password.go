@@ -67,8 +67,8 @@ func (tx *Tx) replacePassword(ctx context.Context, u *userRow, hash, keepHash st
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND secret_hash <> $2`, u.ID, keepHash); err != nil {
 		return fmt.Errorf("end sessions of %s: %w", u.Login, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE login = $1`, u.Login); err != nil {
-		return fmt.Errorf("clear login failures of %s: %w", u.Login, err)
+	if err := clearFailures(ctx, tx, u.Login); err != nil {
+		return err
 	}
 	return tx.audit(ctx, "user.password", "user", u.Login, nil, nil)
 }
