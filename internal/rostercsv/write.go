@@ -1,7 +1,6 @@
 package rostercsv
 
 import (
-	"encoding/csv"
 	"io"
 	"slices"
 	"strconv"
@@ -13,14 +12,14 @@ import (
 // MemberWriter writes members as CSV in the contract's column order, header
 // first, without a byte order mark.
 type MemberWriter struct {
-	cw     *csv.Writer
+	cw     *Writer
 	header bool // written
 	rec    [numMemberColumns]string
 }
 
 // NewMemberWriter returns a MemberWriter writing to w.
 func NewMemberWriter(w io.Writer) *MemberWriter {
-	return &MemberWriter{cw: csv.NewWriter(w)}
+	return &MemberWriter{cw: NewWriter(w)}
 }
 
 // Write writes one member, after the header on the first call.
@@ -87,14 +86,14 @@ func formatQualifications(qs []muster.MemberQualification) string {
 // UnitWriter writes units as CSV in the contract's column order, header
 // first, without a byte order mark.
 type UnitWriter struct {
-	cw     *csv.Writer
+	cw     *Writer
 	header bool // written
 	rec    [numUnitColumns]string
 }
 
 // NewUnitWriter returns a UnitWriter writing to w.
 func NewUnitWriter(w io.Writer) *UnitWriter {
-	return &UnitWriter{cw: csv.NewWriter(w)}
+	return &UnitWriter{cw: NewWriter(w)}
 }
 
 // Write writes one unit, after the header on the first call.

@@ -1,12 +1,12 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/rostercsv"
 )
 
 // callUpList is the body of GET /api/v1/callups.
@@ -185,7 +185,7 @@ func (s *Server) apiCallUpNotices(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	cw := csv.NewWriter(w)
+	cw := rostercsv.NewWriter(w)
 	started := false
 	start := func() {
 		if started {

