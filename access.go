@@ -124,6 +124,24 @@ func ClientAddrFrom(ctx context.Context) string {
 	return addr
 }
 
+type deviceKey struct{}
+
+// DeviceLifetime is how long a device stays remembered after the last
+// sign-in from it (AccessService.RememberDevice).
+const DeviceLifetime = 180 * 24 * time.Hour
+
+// NewContextWithDevice returns ctx carrying the device token that the
+// browser a sign-in comes from keeps (AccessService.RememberDevice).
+func NewContextWithDevice(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, deviceKey{}, token)
+}
+
+// DeviceFrom returns the device token in ctx, or "" when there is none.
+func DeviceFrom(ctx context.Context) string {
+	token, _ := ctx.Value(deviceKey{}).(string)
+	return token
+}
+
 // ActorFrom returns the actor in ctx, or nil.
 func ActorFrom(ctx context.Context) *Actor {
 	a, _ := ctx.Value(actorKey{}).(*Actor)
@@ -233,8 +251,14 @@ type AccessService interface {
 	// Authenticate checks a login, password and, when the user has enabled
 	// it, a TOTP code. It needs no actor. Too many failures for the login
 	// from the client address of ctx (NewContextWithClientAddr), or from
-	// all addresses together, make it ERATELIMIT for a while.
+	// all addresses together, make it ERATELIMIT for a while; the failures
+	// of a device the login has signed in from (NewContextWithDevice)
+	// count for that device alone.
 	Authenticate(ctx context.Context, login, password, totpCode string) (*User, error)
+	// RememberDevice records that the user signed in from a browser and
+	// returns the device token to keep there; old, the browser's previous
+	// token, is forgotten. It needs no actor.
+	RememberDevice(ctx context.Context, userID int64, old string) (token string, err error)
 	// BeginTOTP generates a new TOTP secret for the user in ctx and returns
 	// its otpauth:// URL; the second factor is on once ConfirmTOTP succeeds.
 	// It needs the user's password and, while TOTP is on, a code of the

@@ -145,24 +145,28 @@ func (db *DB) Authenticate(ctx context.Context, login, password, totpCode string
 }
 
 // noteAttempt records a sign-in attempt as a failure of the login from
-// the client address of ctx, in one statement that refuses it when the
-// login already has maxFailures from that address, or maxLoginFailures in
+// the client address of ctx, or from its remembered device (failureKey),
+// in one statement that refuses it when the login already has maxFailures
+// from there, or, unless from a remembered device, maxLoginFailures in
 // all, within the window.
 func (db *DB) noteAttempt(ctx context.Context, login string, now time.Time) error {
-	addr := muster.ClientAddrFrom(ctx)
+	addr, loginLimit, err := db.failureKey(ctx, login, now)
+	if err != nil {
+		return err
+	}
 	since := formatTime(now.Add(-failureWindow))
 	res, err := db.write.ExecContext(ctx, `INSERT INTO login_failures (login, address, at)
 		SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT)
 		WHERE (SELECT count(*) FROM login_failures WHERE login = $1 AND address = $2 AND at > $4) < $5
 		AND (SELECT count(*) FROM login_failures WHERE login = $1 AND at > $4) < $6`,
-		login, addr, formatTime(now), since, maxFailures, maxLoginFailures)
+		login, addr, formatTime(now), since, maxFailures, loginLimit)
 	if err != nil {
 		return fmt.Errorf("note sign-in attempt: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("note sign-in attempt: %w", err)
 	} else if n == 0 {
-		return muster.RateLimited("Too many failed sign-ins.", db.failureWait(ctx, login, addr, now))
+		return muster.RateLimited("Too many failed sign-ins.", db.failureWait(ctx, login, addr, loginLimit, now))
 	}
 	return nil
 }
@@ -170,7 +174,7 @@ func (db *DB) noteAttempt(ctx context.Context, login string, now time.Time) erro
 // failureWait returns how long until the login may be tried again from
 // addr: until the oldest of the failures that make a limit full is
 // failureWindow old, the later of the two limits' waits.
-func (db *DB) failureWait(ctx context.Context, login, addr string, now time.Time) time.Duration {
+func (db *DB) failureWait(ctx context.Context, login, addr string, loginLimit int, now time.Time) time.Duration {
 	since := formatTime(now.Add(-failureWindow))
 	var wait time.Duration
 	for _, limit := range []struct {
@@ -179,7 +183,7 @@ func (db *DB) failureWait(ctx context.Context, login, addr string, now time.Time
 		max  int
 	}{
 		{"login = $1 AND address = $2", []any{login, addr}, maxFailures},
-		{"login = $1", []any{login}, maxLoginFailures},
+		{"login = $1", []any{login}, loginLimit},
 	} {
 		n := len(limit.args)
 		var at string

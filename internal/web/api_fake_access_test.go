@@ -178,6 +178,9 @@ func (f *fakeAccess) BeginTOTP(ctx context.Context, password, code string) (stri
 }
 func (f *fakeAccess) ConfirmTOTP(ctx context.Context, code string) error           { return errFake }
 func (f *fakeAccess) DisableTOTP(ctx context.Context, password, code string) error { return errFake }
+func (f *fakeAccess) RememberDevice(ctx context.Context, userID int64, old string) (string, error) {
+	return "", errFake
+}
 func (f *fakeAccess) CreateSession(ctx context.Context, userID int64) (string, error) {
 	return "", errFake
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -50,6 +51,11 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	code := strings.ReplaceAll(r.PostFormValue("code"), " ", "")
 	addr, now := s.clientAddr(r), s.Now()
 	ctx := muster.NewContextWithClientAddr(r.Context(), addr)
+	device := ""
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		device = c.Value
+		ctx = muster.NewContextWithDevice(ctx, device)
+	}
 	var u *muster.User
 	var err error
 	if wait := s.loginFailures.wait(addr, now); wait > 0 {
@@ -62,6 +68,7 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		secret, err = s.Access.CreateSession(ctx, u.ID)
 		if err == nil {
 			s.setSessionCookie(w, secret)
+			s.rememberDevice(ctx, w, u.ID, device)
 			http.Redirect(w, r, data.Next, http.StatusSeeOther)
 			return
 		}
@@ -78,6 +85,24 @@ func (s *Server) pageLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	s.Logger.Info("sign-in refused", "login", data.Login, "remote", addr, "code", muster.ErrorCode(err))
 	setRetryAfter(w, err)
 	s.render(w, r, statusFor(err), "login", &view{Title: "Sign in", Data: data})
+}
+
+// deviceCookie holds the device token of a browser a staff user has
+// signed in from (AccessService.RememberDevice). It goes to the login
+// form alone, and lasts as long as the access service remembers devices.
+const deviceCookie = "muster_device"
+
+// rememberDevice gives the browser a new device token after a sign-in. The
+// sign-in stands if that fails: the token only shields the user from
+// lock-outs that others' failures cause.
+func (s *Server) rememberDevice(ctx context.Context, w http.ResponseWriter, userID int64, old string) {
+	token, err := s.Access.RememberDevice(ctx, userID, old)
+	if err != nil {
+		s.Logger.Error("remember device", "err", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: token, Path: "/login", MaxAge: int(muster.DeviceLifetime / time.Second),
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode})
 }
 
 // pageLogout ends the session and returns to the login page.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,10 +16,13 @@ import (
 )
 
 // loginFrom posts the login form from the client address addr.
-func (e *uiEnv) loginFrom(addr, login, password string) *httptest.ResponseRecorder {
+func (e *uiEnv) loginFrom(addr, login, password string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 	form := url.Values{"login": {login}, "password": {password}}
 	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
 	req.RemoteAddr = addr + ":40000"
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
@@ -83,4 +87,45 @@ func TestLoginRateLimitPerLogin(t *testing.T) {
 			t.Errorf("the owner, from another address: %d, want 303", rec.Code)
 		}
 	})
+}
+
+// TestLoginRemembersTheDevice: a browser that signed in keeps a device
+// cookie for the login form alone, and with it signs in while failures
+// spread over twenty addresses lock the login for everyone else.
+func TestLoginRemembersTheDevice(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newUIEnv(t, db)
+		e.addUser("ivanova", muster.RoleClerk, "GOM")
+		const staff = "198.51.100.20"
+		device := deviceCookieOf(t, e.loginFrom(staff, "ivanova", uiPassword))
+		if device.Path != "/login" || !device.HttpOnly || !device.Secure || device.SameSite != http.SameSiteStrictMode ||
+			device.MaxAge != int(muster.DeviceLifetime/time.Second) || !strings.HasPrefix(device.Value, "msd_") {
+			t.Errorf("device cookie %+v", device)
+		}
+		for i := range 100 {
+			if rec := e.loginFrom(fmt.Sprintf("192.0.2.%d", i/5), "ivanova", "wrong password!"); rec.Code != http.StatusUnauthorized {
+				t.Fatalf("failure %d: %d", i+1, rec.Code)
+			}
+		}
+		wantPage(t, e.loginFrom(staff, "ivanova", uiPassword), http.StatusTooManyRequests, "Too many failed sign-ins.")
+		rec := e.loginFrom(staff, "ivanova", uiPassword, device)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("the remembered browser: %d %s", rec.Code, rec.Body)
+		}
+		if next := deviceCookieOf(t, rec); next.Value == device.Value {
+			t.Error("the device token was not replaced")
+		}
+	})
+}
+
+// deviceCookieOf returns the device cookie a sign-in set.
+func deviceCookieOf(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie {
+	t.Helper()
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == deviceCookie {
+			return c
+		}
+	}
+	t.Fatalf("no %s cookie after a sign-in: %d %v", deviceCookie, rec.Code, rec.Result().Cookies())
+	return nil
 }
