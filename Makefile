@@ -1,9 +1,15 @@
 # Makefile: the commands the README and .ci/run use.
-.PHONY: test demo bench bench-answers bench-armory
+.PHONY: test test-race demo bench bench-answers bench-armory
 
 test:
 	scripts/test-deps
 	go test -count=1 -timeout 40m ./...
+
+# test-race: the whole suite again under the race detector, as .ci/run
+# does after make test (about twice as long).
+test-race:
+	scripts/test-deps
+	go test -race -count=1 -timeout 60m ./...
 
 demo:
 	go run ./cmd/muster serve -demo
