@@ -2,7 +2,6 @@ package sqldb_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -187,10 +186,7 @@ func TestAuthenticateRateLimitPerAddress(t *testing.T) {
 		// a twentieth: one short of the login's limit, each address one
 		// short of its own or full.
 		*now = now.Add(5 * time.Minute)
-		for i := range 95 {
-			exec(t, db, `INSERT INTO login_failures (login, address, at) VALUES ($1, $2, $3)`,
-				"ivanova", fmt.Sprintf("192.0.2.%d", i/5), now.Add(-10*time.Minute).UTC().Format("2006-01-02T15:04:05.000000Z"))
-		}
+		spreadFailures(t, db, "ivanova", 95, now.Add(-10*time.Minute))
 		for range 4 {
 			_, err := db.Authenticate(from("192.0.2.200"), "ivanova", "wrong password!", "")
 			wantCode(t, err, muster.EUNAUTHORIZED)

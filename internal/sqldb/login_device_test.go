@@ -30,10 +30,7 @@ func TestRememberedDeviceOutlivesSpreadFailures(t *testing.T) {
 		from := func(device string) context.Context {
 			return muster.NewContextWithDevice(muster.NewContextWithClientAddr(context.Background(), "198.51.100.20"), device)
 		}
-		for i := range 100 {
-			exec(t, db, `INSERT INTO login_failures (login, address, at) VALUES ($1, $2, $3)`,
-				"ivanova", fmt.Sprintf("192.0.2.%d", i/5), now.Add(-time.Minute).UTC().Format("2006-01-02T15:04:05.000000Z"))
-		}
+		spreadFailures(t, db, "ivanova", 100, now.Add(-time.Minute))
 		other := office[:10] + map[bool]string{true: "b", false: "a"}[office[10] == 'a'] + office[11:]
 		for _, device := range []string{"", "msd_forged", other} {
 			_, err := db.Authenticate(from(device), "ivanova", testPassword, "")
@@ -54,10 +51,7 @@ func TestRememberedDeviceOutlivesSpreadFailures(t *testing.T) {
 		// A device is another login's for no one, and is forgotten once
 		// replaced or too old.
 		createUser(t, db, sqldbtest.System(), "petrov", muster.RoleClerk, "GOM")
-		exec(t, db, `INSERT INTO login_failures (login, address, at) VALUES ('petrov', '192.0.2.1', $1)`, now.UTC().Format("2006-01-02T15:04:05.000000Z"))
-		for range 99 {
-			exec(t, db, `INSERT INTO login_failures (login, address, at) SELECT login, address, at FROM login_failures WHERE login = 'petrov' LIMIT 1`)
-		}
+		spreadFailures(t, db, "petrov", 100, *now)
 		_, err = db.Authenticate(from(laptop), "petrov", testPassword, "")
 		wantCode(t, err, muster.ERATELIMIT)
 		if _, err := db.RememberDevice(context.Background(), u.ID, laptop); err != nil {
@@ -95,10 +89,7 @@ func TestRememberDeviceKeepsTheNewest(t *testing.T) {
 		if got := count(t, db, `SELECT count(*) FROM login_devices WHERE login = 'ivanova'`); got != "10" {
 			t.Errorf("devices: %s, want 10", got)
 		}
-		for i := range 100 {
-			exec(t, db, `INSERT INTO login_failures (login, address, at) VALUES ($1, $2, $3)`,
-				"ivanova", fmt.Sprintf("192.0.2.%d", i/5), now.UTC().Format("2006-01-02T15:04:05.000000Z"))
-		}
+		spreadFailures(t, db, "ivanova", 100, *now)
 		for i, token := range tokens {
 			_, err := db.Authenticate(muster.NewContextWithDevice(context.Background(), token), "ivanova", "wrong password!", "")
 			if want := map[bool]string{true: muster.ERATELIMIT, false: muster.EUNAUTHORIZED}[i < 2]; muster.ErrorCode(err) != want {
@@ -109,4 +100,14 @@ func TestRememberDeviceKeepsTheNewest(t *testing.T) {
 			t.Errorf("unknown user: %v", err)
 		}
 	})
+}
+
+// spreadFailures records n failed sign-ins of the login at the time, five
+// from each of n/5 addresses, as a guesser spreading its tries leaves them.
+func spreadFailures(t *testing.T, db *sqldb.DB, login string, n int, at time.Time) {
+	t.Helper()
+	for i := range n {
+		exec(t, db, `INSERT INTO login_failures (login, address, at) VALUES ($1, $2, $3)`,
+			login, fmt.Sprintf("192.0.2.%d", i/5), at.UTC().Format("2006-01-02T15:04:05.000000Z"))
+	}
 }
