@@ -26,18 +26,18 @@ type answersResult struct {
 	conns        int
 	muster, bare loadResult
 	lag          lagResult
-	musterCPU    float64 // CPU seconds per second of the storm, muster serve
-	bareCPU      float64 // the same, the bare handler
-	peakRSS      int64   // muster serve's VmHWM, bytes
-	background   string  // what else wrote during muster's storm
-	writer       string  // what the answer writer did during it
-	earlier      int64   // call-ups the database held before the bench's
+	musterCPU    cpuUse // during muster's storm
+	bareCPU      cpuUse // during the bare handler's
+	peakRSS      int64  // muster serve's VmHWM, bytes
+	background   string // what else wrote during muster's storm
+	writer       string // what the answer writer did during it
+	earlier      int64  // call-ups the database held before the bench's
 }
 
 func (r answersResult) print() {
 	fmt.Printf("answers over HTTP, POST /r/{token} with a JSON answer, %d keep-alive connections, %d members called up:\n", r.conns, r.members)
-	fmt.Printf("  bare net/http handler        %s  server CPU %.2f\n", r.bare, r.bareCPU)
-	fmt.Printf("  muster serve, durable        %s  server CPU %.2f\n", r.muster, r.musterCPU)
+	fmt.Printf("  bare net/http handler        %s  %s\n", r.bare, r.bareCPU)
+	fmt.Printf("  muster serve, durable        %s  %s\n", r.muster, r.musterCPU)
 	fmt.Printf("  ratio muster/bare = %.2fx (target ≥ 0.5x)\n", r.muster.rate()/r.bare.rate())
 	fmt.Printf("  readiness stream lag behind the acknowledged answers: %s (target < 1 s)\n", r.lag)
 	fmt.Printf("  muster serve peak RSS %d MB (target < 500 MB)\n", r.peakRSS>>20)
@@ -90,7 +90,7 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 		return res, err
 	}
 	acks := newAckLog(len(paths))
-	cpu0, err := cpuSeconds(srv.cmd.Process.Pid)
+	meter, err := startCPUMeter(srv.cmd.Process.Pid)
 	if err != nil {
 		return res, err
 	}
@@ -100,7 +100,7 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 	}
 	stormStart := time.Now()
 	res.muster = storm(ctx, srv.url, paths, conns, d, acks.add)
-	if res.musterCPU, err = cpuSince(srv.cmd.Process.Pid, cpu0, res.muster.elapsed); err != nil {
+	if res.musterCPU, err = meter.since(res.muster.elapsed); err != nil {
 		return res, err
 	}
 	w1, err := api.writerTotals(ctx)
@@ -127,11 +127,11 @@ func benchAnswers(ctx context.Context, bin, dir, dbPath string, n, conns int, d 
 		return res, err
 	}
 	defer bare.stop()
-	if cpu0, err = cpuSeconds(bare.cmd.Process.Pid); err != nil {
+	if meter, err = startCPUMeter(bare.cmd.Process.Pid); err != nil {
 		return res, err
 	}
 	res.bare = storm(ctx, bare.url, paths, conns, d, func() {})
-	if res.bareCPU, err = cpuSince(bare.cmd.Process.Pid, cpu0, res.bare.elapsed); err != nil {
+	if res.bareCPU, err = meter.since(res.bare.elapsed); err != nil {
 		return res, err
 	}
 	return res, nil

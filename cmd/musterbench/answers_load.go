@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,6 +151,9 @@ func serveBare() error {
 	}))
 }
 
+// userHZ is the unit of /proc's CPU times on Linux: ticks a second.
+const userHZ = 100
+
 // cpuSeconds returns the user and system CPU time the process has used,
 // from /proc/PID/stat.
 func cpuSeconds(pid int) (float64, error) {
@@ -167,18 +172,68 @@ func cpuSeconds(pid int) (float64, error) {
 	if err1 != nil || err2 != nil {
 		return 0, fmt.Errorf("/proc/%d/stat: bad utime or stime", pid)
 	}
-	const ticks = 100 // USER_HZ on Linux
-	return (utime + stime) / ticks, nil
+	return (utime + stime) / userHZ, nil
 }
 
-// cpuSince returns the CPU the process used since it had used before, per
-// second of elapsed.
-func cpuSince(pid int, before float64, elapsed time.Duration) (float64, error) {
-	now, err := cpuSeconds(pid)
+// cpuUse is what a storm used of the machine's CPUs, in CPU seconds per
+// second: the server's, the client's (this process: the load and the
+// readiness follower) and what no process used.
+type cpuUse struct{ server, client, idle float64 }
+
+func (u cpuUse) String() string {
+	return fmt.Sprintf("server CPU %.2f, client %.2f, idle %.2f of %d", u.server, u.client, u.idle, runtime.NumCPU())
+}
+
+// cpuMeter measures cpuUse from its start.
+type cpuMeter struct {
+	pid                  int
+	server, client, idle float64 // at the start
+}
+
+// startCPUMeter starts measuring the server process pid, this process and
+// the machine's idle time.
+func startCPUMeter(pid int) (*cpuMeter, error) {
+	m := &cpuMeter{pid: pid}
+	var err error
+	m.server, m.client, m.idle, err = cpuTimes(pid)
+	return m, err
+}
+
+// since returns the use since the start, per second of elapsed.
+func (m *cpuMeter) since(elapsed time.Duration) (cpuUse, error) {
+	server, client, idle, err := cpuTimes(m.pid)
 	if err != nil {
-		return 0, err
+		return cpuUse{}, err
 	}
-	return (now - before) / elapsed.Seconds(), nil
+	s := elapsed.Seconds()
+	return cpuUse{server: (server - m.server) / s, client: (client - m.client) / s, idle: (idle - m.idle) / s}, nil
+}
+
+// cpuTimes returns the CPU seconds the process pid and this one have used,
+// and the machine's idle seconds (idle and iowait, of all CPUs, from
+// /proc/stat).
+func cpuTimes(pid int) (server, client, idle float64, err error) {
+	if server, err = cpuSeconds(pid); err != nil {
+		return
+	}
+	if client, err = cpuSeconds(os.Getpid()); err != nil {
+		return
+	}
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait …
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, 0, 0, errors.New("/proc/stat: no cpu line")
+	}
+	idleTicks, err1 := strconv.ParseFloat(f[4], 64)
+	iowaitTicks, err2 := strconv.ParseFloat(f[5], 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, 0, errors.New("/proc/stat: bad idle or iowait")
+	}
+	return server, client, (idleTicks + iowaitTicks) / userHZ, nil
 }
 
 // peakRSS returns the process's peak resident set size (VmHWM), in bytes.
