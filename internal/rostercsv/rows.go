@@ -123,8 +123,9 @@ func parseProblem(pe *csv.ParseError) muster.ErrorDetail {
 }
 
 // setFields passes each field of the row at line, trimmed and with a
-// defused formula restored (restoreFormula), to set with its column, and returns problems with one detail per message set gives (or
-// for a field that is not UTF-8), marking the field's column in bad.
+// defused formula restored (restoreFormula), to set with its column, and
+// returns problems with one detail per message set gives (or for a field
+// that is not UTF-8), marking the field's column in bad.
 func (rs *rows) setFields(line int, fields []string, problems []muster.ErrorDetail, bad []bool, set func(c int, v string) []string) []muster.ErrorDetail {
 	for i, v := range fields {
 		c := rs.pos[i]
